@@ -1,0 +1,92 @@
+"""One declarative spec per API endpoint: method, parts, paging, raw table, unit cost.
+
+The raw table names are the contract between ``extract`` (which writes them) and dbt's
+sources (which read them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_PAGE_SIZE = 50  # the API's ceiling for maxResults and for ids per videos.list call
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str  # what we call it in logs and in raw_youtube.pages.resource
+    method: str  # the API collection: service.<method>().list(...)
+    table: str  # raw_youtube.<table>
+    parts: tuple[str, ...]
+    paged: bool
+    cost: int = 1  # quota units per call (every page costs again)
+    # Request parameters kept on every raw row: the ones that say what was asked for.
+    key_params: tuple[str, ...] = ()
+
+    @property
+    def quota_method(self) -> str:
+        return f"youtube.{self.method}.list"
+
+
+CHANNELS = Resource(
+    name="channels",
+    method="channels",
+    table="channels",
+    parts=("snippet", "contentDetails", "statistics", "status"),
+    paged=False,
+)
+PLAYLISTS = Resource(
+    name="playlists",
+    method="playlists",
+    table="playlists",
+    parts=("snippet", "contentDetails", "status"),
+    paged=True,
+    key_params=("channelId",),
+)
+PLAYLIST_ITEMS = Resource(
+    name="playlist_items",
+    method="playlistItems",
+    table="playlist_items",
+    parts=("snippet", "contentDetails", "status"),
+    paged=True,
+    key_params=("playlistId",),
+)
+VIDEOS = Resource(
+    name="videos",
+    method="videos",
+    table="videos",
+    parts=("snippet", "statistics", "contentDetails", "status"),
+    paged=False,
+)
+MOST_POPULAR = Resource(
+    name="most_popular_videos",
+    method="videos",
+    table="most_popular_videos",
+    parts=("snippet", "statistics", "contentDetails", "status"),
+    paged=True,
+    key_params=("chart", "regionCode", "videoCategoryId"),
+)
+VIDEO_CATEGORIES = Resource(
+    name="video_categories",
+    method="videoCategories",
+    table="video_categories",
+    parts=("snippet",),
+    paged=False,
+    key_params=("regionCode",),
+)
+I18N_REGIONS = Resource(
+    name="i18n_regions",
+    method="i18nRegions",
+    table="i18n_regions",
+    parts=("snippet",),
+    paged=False,
+)
+
+ALL: tuple[Resource, ...] = (
+    CHANNELS,
+    PLAYLISTS,
+    PLAYLIST_ITEMS,
+    VIDEOS,
+    MOST_POPULAR,
+    VIDEO_CATEGORIES,
+    I18N_REGIONS,
+)

@@ -1,0 +1,1 @@
+"""Flows: orchestration only (Prefect). Extract, then ``dbt build``; no SQL lives here."""

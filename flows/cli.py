@@ -1,0 +1,172 @@
+"""``ytw``: the command line of tubewarehouse.
+
+Exit codes: 0 success; 1 the run failed (extraction incomplete, a dbt test failed, reports
+did not build); 2 configuration error; 3 database unreachable; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+
+from flows.env import prepare
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_DATABASE = 0, 1, 2, 3
+
+
+def _cmd_emulator(args: argparse.Namespace) -> int:
+    from extract.emulator.__main__ import main
+
+    return main(args.rest)
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from extract.__main__ import main
+
+    return main(["--run-id", args.run_id] if args.run_id else [])
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from flows.pipeline import pipeline
+
+    pipeline(full_refresh=args.full_refresh)
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from flows.serve import serve
+
+    serve(cron=args.cron)
+    return EXIT_OK
+
+
+def _cmd_dbt(args: argparse.Namespace) -> int:
+    from extract import database
+    from flows import transform
+
+    rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
+    summary = transform.invoke(rest or ["--help"], database.resolve())
+    return EXIT_OK if summary.success else EXIT_FAILED
+
+
+def _cmd_reports(args: argparse.Namespace) -> int:
+    from extract import database
+    from flows import reports
+
+    site = reports.build(database.resolve())
+    print(f"reports built in {site}")
+    if args.serve:
+        reports.serve_forever(site, port=args.port)
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from flows.demo import run_demo
+
+    run_demo(runs=args.runs, build_reports=not args.no_reports)
+    return EXIT_OK
+
+
+def _cmd_env(args: argparse.Namespace) -> int:
+    import shlex
+
+    from extract import database
+
+    conn = database.resolve()
+    for name, value in {"DATABASE_URL": conn.url, **conn.env()}.items():
+        print(f"export {name}={shlex.quote(value)}")
+    return EXIT_OK
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from extract import database
+
+    if args.action == "stop":
+        stopped = database.stop_embedded()
+        print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running")
+        return EXIT_OK
+    conn = database.resolve()
+    print(conn.url)
+    return EXIT_OK
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from extract import database
+    from flows import transform
+
+    summary = transform.invoke(["run-operation", "print_mart_row_counts"], database.resolve())
+    return EXIT_OK if summary.success else EXIT_FAILED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ytw",
+        description="tubewarehouse: YouTube channel and trending statistics, every hour.",
+        epilog="Exit codes: 0 ok, 1 run failed, 2 configuration error, 3 database unreachable.",
+    )
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], help: str
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("demo", _cmd_demo, "run the demo: emulator -> extract -> dbt -> reports, twice")
+    p.add_argument("--runs", type=int, default=2, help="pipeline runs, an hour apart (default 2)")
+    p.add_argument("--no-reports", action="store_true", help="skip building the Evidence site")
+    p = add("run", _cmd_run, "run the pipeline once (extract, then dbt build)")
+    p.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    p = add("serve", _cmd_serve, "serve the pipeline as a scheduled Prefect deployment")
+    p.add_argument("--cron", default="0 * * * *", help="schedule (default: hourly)")
+    p = add("extract", _cmd_extract, "run only the extraction into raw_youtube")
+    p.add_argument("--run-id", help="resume this run id")
+    p = add("emulator", _cmd_emulator, "serve the local YouTube Data API emulator")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="emulator options (--port, --seed...)")
+    p = add("dbt", _cmd_dbt, "run dbt with the warehouse's profile, e.g. ytw dbt -- test")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="dbt arguments")
+    p = add("reports", _cmd_reports, "build the Evidence reports from the marts")
+    p.add_argument("--serve", action="store_true", help="serve the built site afterwards")
+    p.add_argument("--port", type=int, default=3000, help="port for --serve (default 3000)")
+    p = add("summary", _cmd_summary, "print the row count of every mart")
+    add("env", _cmd_env, "print shell exports for the warehouse connection")
+    p = add("db", _cmd_db, "start the embedded PostgreSQL and print its URL, or stop it")
+    p.add_argument("action", choices=["start", "stop", "url"], nargs="?", default="url")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    prepare()
+    args = build_parser().parse_args(argv)
+    level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("pgserver").setLevel(logging.WARNING)  # chatty about its handles
+    from extract.database import DatabaseError
+    from extract.errors import ExtractError
+    from extract.settings import ConfigError
+
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"ytw: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except DatabaseError as exc:
+        print(f"ytw: database error: {exc}", file=sys.stderr)
+        return EXIT_DATABASE
+    except KeyboardInterrupt:
+        return 130
+    except (ExtractError, RuntimeError) as exc:
+        if args.verbose:
+            raise
+        print(f"ytw: {args.command} failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

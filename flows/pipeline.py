@@ -1,0 +1,73 @@
+"""The pipeline flow: extract every configured channel and region, then ``dbt build``.
+
+Failures are loud: the flow run fails (red in the Prefect UI) when extraction was incomplete
+or a dbt model or test failed, after dbt has still built what did land.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flows.env import prepare
+
+prepare()
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+
+from extract import database  # noqa: E402
+from extract.run import new_run_id, run_extract  # noqa: E402
+from extract.settings import Settings  # noqa: E402
+from flows import transform  # noqa: E402
+
+
+class PipelineFailed(RuntimeError):
+    """Extraction or dbt reported failures; the message lists them."""
+
+
+@task(
+    name="extract-youtube",
+    retries=2,
+    retry_delay_seconds=[10, 60],
+    cache_policy=NO_CACHE,
+)
+def extract_task(run_id: str) -> dict[str, Any]:
+    """Land the API's answers in raw_youtube; a retry resumes the same run (no duplicates)."""
+    logger = get_run_logger()
+    settings = Settings.from_env()
+    conn = database.resolve()
+    result = run_extract(settings, conn, run_id=run_id)
+    logger.info(result.summary())
+    for failure in result.failures:
+        logger.error(failure)
+    return asdict(result)
+
+
+@task(name="dbt-build", cache_policy=NO_CACHE)
+def dbt_build_task(full_refresh: bool = False) -> dict[str, Any]:
+    logger = get_run_logger()
+    summary = transform.build(database.resolve(), full_refresh=full_refresh)
+    logger.info(summary.line())
+    for failure in summary.failures:
+        logger.error(failure)
+    return asdict(summary)
+
+
+@flow(name="tubewarehouse-pipeline", log_prints=True)
+def pipeline(full_refresh: bool = False) -> dict[str, Any]:
+    """Extract, then build and test the warehouse."""
+    logger = get_run_logger()
+    run_id = new_run_id()
+    extracted = extract_task(run_id)
+    built = dbt_build_task(full_refresh)
+    problems = [*extracted["failures"]]
+    if extracted["status"] != "succeeded":
+        problems.insert(0, f"extract run {run_id} {extracted['status']}")
+    problems += built["failures"]
+    if not built["success"] and not built["failures"]:
+        problems.append("dbt build failed (see its log above)")
+    if problems:
+        raise PipelineFailed("; ".join(problems))
+    logger.info("pipeline run %s succeeded", run_id)
+    return {"extract": extracted, "dbt": built}
