@@ -182,6 +182,6 @@ class RawStore:
         cur.copy_expert(
             f"""copy {SCHEMA}.{page.resource.table}
                 (run_id, captured_at, request_key, page_token, item_index, request, item)
-                from stdin with (format csv)""",
+                from stdin with (format csv, force_not_null (page_token))""",
             buffer,
         )

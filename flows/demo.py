@@ -36,11 +36,11 @@ def run_demo(runs: int = 2, seed: int = 42, build_reports: bool = True) -> None:
             {
                 "YOUTUBE_API_URL": emulator.url,
                 "YOUTUBE_API_KEY": DEMO_API_KEY,
-                "YOUTUBE_CHANNEL_IDS": ",".join(summary["channel_ids"]),
+                "YOUTUBE_CHANNEL_IDS": ",".join(summary["tracked_channel_ids"]),
                 "YOUTUBE_REGIONS": ",".join(summary["region_codes"]),
             }
         )
-        print(f"emulator: {emulator.url} ({len(summary['channel_ids'])} channels)")
+        print(f"emulator: {emulator.url} ({len(summary['tracked_channel_ids'])} channels)")
         from flows.pipeline import pipeline  # after the environment is prepared
 
         for number in range(1, runs + 1):

@@ -58,7 +58,9 @@ def _summarize(command: str, result: Any) -> DbtSummary:
         counts[status] += 1
         seconds += getattr(node_result, "execution_time", 0.0) or 0.0
         if status in {"error", "fail", "runtime error"}:
-            failures.append(f"{node_result.node.unique_id}: {node_result.message}")
+            node = getattr(node_result, "node", None)
+            name = node.unique_id if node is not None else getattr(node_result, "unique_id", "?")
+            failures.append(f"{name}: {node_result.message}")
     return DbtSummary(command, bool(result.success), dict(counts), failures, seconds)
 
 

@@ -1,0 +1,19 @@
+"""A local YouTube Data API v3 emulator for the demo and the tests.
+
+``World`` is a deterministic synthetic YouTube (channels, videos, playlists, regions, charts and
+statistics that grow with time); ``EmulatorServer`` serves it over HTTP in the real API's wire
+format, driven by a ``Clock``. Standard library only.
+
+    from extract.emulator import Clock, EmulatorServer, World
+
+    with EmulatorServer(World.small(), Clock(frozen=True)) as server:
+        ...  # googleapiclient build(..., client_options={"api_endpoint": server.url})
+"""
+
+from __future__ import annotations
+
+from extract.emulator.clock import Clock
+from extract.emulator.server import EmulatorServer
+from extract.emulator.world import ChartNotFound, World, WorldSpec
+
+__all__ = ["ChartNotFound", "Clock", "EmulatorServer", "World", "WorldSpec"]

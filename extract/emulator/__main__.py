@@ -1,0 +1,97 @@
+"""Run the emulator: ``python -m extract.emulator --port 8765`` (also ``ytw emulator``).
+
+Prints one line with the URL, the tracked channel ids (ready for ``YOUTUBE_CHANNEL_IDS``) and the
+region codes, then serves until Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from datetime import datetime
+
+from extract.emulator.clock import Clock
+from extract.emulator.server import EmulatorServer
+from extract.emulator.world import World
+
+
+def _instant(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--start {text!r} is not an ISO-8601 instant (e.g. 2026-11-01T00:00:00Z)"
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m extract.emulator",
+        description="Serve a synthetic YouTube Data API v3 on a local port.",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="interface to bind (default %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8765, help="port, 0 = any free (default %(default)s)"
+    )
+    parser.add_argument("--seed", type=int, default=42, help="world seed (default %(default)s)")
+    parser.add_argument(
+        "--start",
+        type=_instant,
+        help="emulated start time, ISO-8601 (default: now, or the world's as_of if later)",
+    )
+    parser.add_argument(
+        "--frozen", action="store_true", help="stop the clock (move it via POST /emulator/clock)"
+    )
+    parser.add_argument(
+        "--api-key", help="accept only this key (default: any non-empty key is accepted)"
+    )
+    parser.add_argument("--small", action="store_true", help="the small test world")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    world = World.small(seed=args.seed) if args.small else World.generate(seed=args.seed)
+    clock = Clock(args.start, frozen=args.frozen, not_before=world.as_of)
+    try:
+        server = EmulatorServer(world, clock, host=args.host, port=args.port, api_key=args.api_key)
+        server.start()
+    except OSError as exc:
+        print(
+            f"error: cannot listen on {args.host}:{args.port} ({exc.strerror or exc}); "
+            "pick another --port (0 = any free port)",
+            file=sys.stderr,
+        )
+        return 1
+
+    stop = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    now = clock.now().isoformat().replace("+00:00", "Z")
+    print(
+        f"YouTube API emulator at {server.url} "
+        f"channels={','.join(world.tracked_channel_ids)} "
+        f"regions={','.join(world.region_codes)} "
+        f"clock={now}{' (frozen)' if args.frozen else ''}",
+        flush=True,
+    )
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

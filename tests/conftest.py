@@ -1,0 +1,104 @@
+"""Shared fixtures: a throwaway PostgreSQL cluster (real server, pgserver wheel), one fresh
+database per test, and the YouTube API emulator with a frozen clock.
+
+Everything the tests start lives under pytest's temporary folder: the repository's own
+``.tubewarehouse`` state (the demo's embedded database) is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+# Before anything imports prefect or dbt: project state and Prefect home in a temp folder.
+os.environ["TUBEWAREHOUSE_HOME"] = tempfile.mkdtemp(prefix="tubewarehouse-test-")
+os.environ.pop("DATABASE_URL", None)
+_runtime = Path(os.environ["TUBEWAREHOUSE_HOME"]) / "run"
+_runtime.mkdir(mode=0o700)
+os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime))  # pgserver's socket fallback dir
+
+from flows.env import prepare  # noqa: E402
+
+prepare()
+
+import psycopg2  # noqa: E402
+
+from extract.database import ConnectionInfo, from_url  # noqa: E402
+from extract.emulator import Clock, EmulatorServer, World  # noqa: E402
+from extract.settings import Settings  # noqa: E402
+
+EMULATOR_START = datetime(2026, 11, 2, 12, 0, 0, tzinfo=UTC)
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "youtube-api-samples"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConnectionInfo]:
+    """A real PostgreSQL server for the whole session, deleted at the end."""
+    import pgserver
+
+    pgdata = tmp_path_factory.mktemp("pg")
+    server = pgserver.get_server(pgdata, cleanup_mode="delete")
+    yield from_url(server.get_uri())
+    server.cleanup()
+
+
+def create_database(admin: ConnectionInfo, name: str) -> ConnectionInfo:
+    conn = psycopg2.connect(admin.url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'create database "{name}"')
+        cur.execute(f"alter database \"{name}\" set timezone = 'UTC'")
+    conn.close()
+    return ConnectionInfo(admin.host, admin.port, admin.user, admin.password, name)
+
+
+@pytest.fixture
+def warehouse(pg_cluster: ConnectionInfo) -> ConnectionInfo:
+    """An empty database of its own for one test."""
+    return create_database(pg_cluster, f"test_{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture(scope="module")
+def module_warehouse(pg_cluster: ConnectionInfo) -> ConnectionInfo:
+    """An empty database shared by the tests of one module (for expensive set-ups)."""
+    return create_database(pg_cluster, f"test_{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture(scope="session")
+def default_world() -> World:
+    return World.generate()
+
+
+@pytest.fixture
+def emulator(default_world: World) -> Iterator[EmulatorServer]:
+    with EmulatorServer(default_world, Clock(EMULATOR_START, frozen=True)) as server:
+        yield server
+
+
+def settings_for(server: EmulatorServer, **overrides: object) -> Settings:
+    summary = server.world.summary()
+    values: dict[str, object] = {
+        "api_key": "test-key",
+        "api_url": server.url,
+        "channel_ids": summary["tracked_channel_ids"],
+        "regions": summary["region_codes"],
+        "timeout_seconds": 10.0,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def query(conn_info: ConnectionInfo, sql: str, params: tuple = ()) -> list[tuple]:
+    conn = conn_info.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    finally:
+        conn.close()

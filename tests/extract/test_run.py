@@ -1,0 +1,174 @@
+"""An extract run against the emulator, through the real Google client, into a real Postgres."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from googleapiclient.discovery import build
+
+from extract.emulator import EmulatorServer, World
+from extract.run import run_extract
+from tests.conftest import query, settings_for
+
+
+def expected_world(world: World, at) -> dict:
+    """What a complete run must land, derived from the emulator's world by hand."""
+    channels = world.tracked_channel_ids
+    playlists = [p for c in channels for p in world.playlists_of(c)]
+    crawled = playlists + [world.uploads(c) for c in channels]
+    items = [item for p in crawled for item in p.items]
+    video_ids = {
+        i.video_id
+        for i in items
+        if i.video_id in world.videos and world.videos[i.video_id].is_public
+    }
+    charts = {r: world.chart(r, "0", at) for r in world.region_codes}
+    units = (
+        1  # channels.list, 3 ids in one call
+        + sum(math.ceil(len(world.playlists_of(c)) / 50) or 1 for c in channels)
+        + sum(math.ceil(len(p.items) / 50) or 1 for p in crawled)
+        + math.ceil(len(video_ids) / 50)
+        + sum(math.ceil(len(ids) / 50) for ids in charts.values())
+        + 1  # i18nRegions.list
+        + len(world.region_codes)  # videoCategories.list per region
+    )
+    return {
+        "playlists": {p.playlist_id for p in playlists},
+        "playlist_items": {i.playlist_item_id for i in items},
+        "videos": video_ids,
+        "charts": charts,
+        "categories": sum(len(world.categories[r]) for r in world.region_codes),
+        "units": units,
+    }
+
+
+def test_full_run_lands_every_resource_completely(emulator: EmulatorServer, warehouse) -> None:
+    world = emulator.world
+    expected = expected_world(world, emulator.clock.now())
+
+    result = run_extract(settings_for(emulator), warehouse)
+
+    assert result.status == "succeeded", result.failures
+    ids = lambda table: {
+        r[0] for r in query(warehouse, f"select item->>'id' from raw_youtube.{table}")
+    }  # noqa: E731
+    assert ids("channels") == set(world.tracked_channel_ids)
+    # one channel has 53 playlists and several playlists >50 items: paging must be complete
+    assert len(expected["playlists"]) > 50
+    assert ids("playlists") == expected["playlists"]
+    assert ids("playlist_items") == expected["playlist_items"]
+    assert ids("videos") == expected["videos"]
+    assert ids("i18n_regions") == set(world.region_codes)
+    assert (
+        query(warehouse, "select count(*) from raw_youtube.video_categories")[0][0]
+        == (expected["categories"])
+    )
+    charts = query(
+        warehouse,
+        "select request->>'regionCode', item->>'id' from raw_youtube.most_popular_videos "
+        "order by request->>'regionCode', item_index",
+    )
+    landed: dict[str, list[str]] = {}
+    for region, video_id in charts:
+        landed.setdefault(region, []).append(video_id)
+    assert landed == expected["charts"]  # complete and in rank order across pages
+
+
+def test_run_spends_exactly_the_theoretical_minimum_of_quota(emulator, warehouse) -> None:
+    expected = expected_world(emulator.world, emulator.clock.now())
+
+    result = run_extract(settings_for(emulator), warehouse)
+
+    assert result.units_spent == expected["units"]
+    assert emulator.quota()["total"] == expected["units"]
+    assert emulator.quota()["by_method"].get("youtube.search.list", 0) == 0
+    (recorded,) = query(warehouse, "select units_spent from raw_youtube.extract_runs")[0]
+    assert recorded == expected["units"]
+
+
+def test_items_land_unmodified(emulator: EmulatorServer, warehouse) -> None:
+    run_extract(settings_for(emulator), warehouse)
+    video_id, item = query(
+        warehouse, "select item->>'id', item from raw_youtube.videos order by 1 limit 1"
+    )[0]
+    youtube = build(
+        "youtube",
+        "v3",
+        developerKey="k",
+        static_discovery=True,
+        client_options={"api_endpoint": emulator.url},
+    )
+    direct = (
+        youtube.videos()
+        .list(part="snippet,statistics,contentDetails,status", id=video_id)
+        .execute()
+    )
+    assert item == direct["items"][0]
+    assert isinstance(item["statistics"]["viewCount"], str)  # stored as the API sent it
+
+
+def test_rerunning_a_run_lands_nothing_twice(emulator: EmulatorServer, warehouse) -> None:
+    first = run_extract(settings_for(emulator), warehouse, run_id="run-a")
+    counts = query(warehouse, "select count(*) from raw_youtube.videos")[0][0]
+    pages = query(warehouse, "select count(*) from raw_youtube.pages")[0][0]
+
+    again = run_extract(settings_for(emulator), warehouse, run_id="run-a")
+
+    assert again.resumed and not first.resumed
+    assert query(warehouse, "select count(*) from raw_youtube.videos")[0][0] == counts
+    assert query(warehouse, "select count(*) from raw_youtube.pages")[0][0] == pages
+    assert sum(again.rows_landed.values()) == 0
+    dupes = query(
+        warehouse,
+        "select count(*) from (select run_id, item->>'id' from raw_youtube.playlist_items "
+        "group by 1, 2 having count(*) > 1) d",
+    )[0][0]
+    assert dupes == 0
+
+
+def test_successive_runs_append_history_with_changing_numbers(emulator, warehouse) -> None:
+    run_extract(settings_for(emulator), warehouse)
+    emulator.clock.advance(timedelta(hours=1))
+    run_extract(settings_for(emulator), warehouse)
+
+    rows = query(
+        warehouse,
+        "select item->>'id', captured_at, (item->'statistics'->>'viewCount')::bigint "
+        "from raw_youtube.videos order by 1, 2",
+    )
+    history: dict[str, list[tuple]] = {}
+    for video_id, captured_at, views in rows:
+        history.setdefault(video_id, []).append((captured_at, views))
+    assert all(len(h) == 2 for h in history.values())
+    first, second = zip(*history.values(), strict=True)
+    assert {h[0] for h in second} - {h[0] for h in first}  # a new capture time
+    grew = sum(1 for a, b in zip(first, second, strict=True) if b[1] > a[1])
+    assert grew > 0.9 * len(history)
+    assert all(b[1] >= a[1] for a, b in zip(first, second, strict=True))
+    # captured_at is the API's clock (the Date header), not the machine's
+    assert {h[0] for h in first} == {emulator.clock.now() - timedelta(hours=1)}
+
+
+def test_unknown_channel_is_reported_and_others_still_land(emulator, warehouse) -> None:
+    real = emulator.world.tracked_channel_ids[0]
+    unknown = "UC" + "x" * 22
+    result = run_extract(settings_for(emulator, channel_ids=[real, unknown]), warehouse)
+
+    assert result.status == "failed"
+    assert any(unknown in f and "YOUTUBE_CHANNEL_IDS" in f for f in result.failures)
+    assert query(warehouse, "select count(*) from raw_youtube.playlist_items")[0][0] > 0
+    status, message = query(warehouse, "select status, message from raw_youtube.extract_runs")[0]
+    assert status == "failed" and unknown in message
+
+
+def test_missing_category_chart_is_skipped_not_failed(emulator, warehouse) -> None:
+    result = run_extract(
+        settings_for(emulator, regions=["NL"], chart_categories=["0", "10"]), warehouse
+    )
+    assert result.status == "succeeded", result.failures  # NL has no Music chart
+    regions = query(
+        warehouse,
+        "select distinct request->>'videoCategoryId' from raw_youtube.most_popular_videos",
+    )
+    assert regions == [("0",)]
