@@ -50,9 +50,10 @@ def test_full_run_lands_every_resource_completely(emulator: EmulatorServer, ware
     result = run_extract(settings_for(emulator), warehouse)
 
     assert result.status == "succeeded", result.failures
-    ids = lambda table: {
-        r[0] for r in query(warehouse, f"select item->>'id' from raw_youtube.{table}")
-    }  # noqa: E731
+
+    def ids(table: str) -> set[str]:
+        return {r[0] for r in query(warehouse, f"select item->>'id' from raw_youtube.{table}")}
+
     assert ids("channels") == set(world.tracked_channel_ids)
     # one channel has 53 playlists and several playlists >50 items: paging must be complete
     assert len(expected["playlists"]) > 50
