@@ -28,6 +28,8 @@ def prepare() -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     # Our own loggers show up in Prefect's run logs (and so in the UI).
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "extract,flows")
+    # ...and outside a flow run (the CLI's own dbt calls) they just log locally.
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
     os.environ.setdefault("DBT_LOG_PATH", str(state_dir() / "dbt-logs"))
 
 

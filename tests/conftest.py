@@ -23,6 +23,9 @@ _runtime = Path(os.environ["TUBEWAREHOUSE_HOME"]) / "run"
 _runtime.mkdir(mode=0o700)
 os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime))  # pgserver's socket fallback dir
 
+# Prefect's temporary server logs its shutdown after pytest has closed its streams.
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
 from flows.env import prepare  # noqa: E402
 
 prepare()

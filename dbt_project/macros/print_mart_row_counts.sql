@@ -7,8 +7,7 @@
         {% set lines = [] %}
         {% for node in graph.nodes.values()
             | selectattr('resource_type', 'equalto', 'model')
-            | selectattr('fqn', 'contains', 'marts')
-            | sort(attribute='name') %}
+            | sort(attribute='name') if 'marts' in node.fqn %}
             {% set relation = adapter.get_relation(node.database, node.schema, node.alias) %}
             {% if relation is none %}
                 {% do lines.append('  ' ~ (node.schema ~ '.' ~ node.alias).ljust(32) ~ 'not built yet') %}

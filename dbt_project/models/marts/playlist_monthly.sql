@@ -42,8 +42,8 @@ monthly as (
         count(*) as count_videos,
         cast(sum(view_count) as bigint) as total_views,
         cast(sum(like_count) as bigint) as total_likes,
-        round(avg(view_count), 2) as avg_views,
-        round(avg(like_count), 2) as avg_likes
+        cast(round(avg(view_count), 2) as numeric(20, 2)) as avg_views,
+        cast(round(avg(like_count), 2) as numeric(20, 2)) as avg_likes
     from playlist_videos
     group by playlist_id, published_month
 ),
