@@ -146,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("pgserver").setLevel(logging.WARNING)  # chatty about its handles
+    # chatty libraries: pgserver about its handles, httpx about every Prefect API call
+    for name in ("pgserver", "httpx"):
+        logging.getLogger(name).setLevel(logging.WARNING if not args.verbose else logging.DEBUG)
     from extract.database import DatabaseError
     from extract.errors import ExtractError
     from extract.settings import ConfigError

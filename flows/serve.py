@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -61,6 +62,8 @@ def start_local_server(host: str = "127.0.0.1", port: int = 4200) -> subprocess.
 def serve(cron: str = DEFAULT_CRON, name: str = "hourly") -> None:
     """Serve the pipeline deployment on ``cron`` until interrupted."""
     prepare()
+    # On SIGTERM (docker stop, systemd) unwind normally so the local server is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = None
     if not os.environ.get("PREFECT_API_URL"):
         server = start_local_server()
