@@ -38,7 +38,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from flows.serve import serve
 
-    serve(cron=args.cron)
+    serve(cron=args.cron, prefect_port=args.prefect_port)
     return EXIT_OK
 
 
@@ -125,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     p = add("serve", _cmd_serve, "serve the pipeline as a scheduled Prefect deployment")
     p.add_argument("--cron", default="0 * * * *", help="schedule (default: hourly)")
+    p.add_argument(
+        "--prefect-port",
+        type=int,
+        default=4200,
+        help="port of the local Prefect server started when PREFECT_API_URL is unset",
+    )
     p = add("extract", _cmd_extract, "run only the extraction into raw_youtube")
     p.add_argument("--run-id", help="resume this run id")
     p = add("emulator", _cmd_emulator, "serve the local YouTube Data API emulator")

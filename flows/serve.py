@@ -59,14 +59,14 @@ def start_local_server(host: str = "127.0.0.1", port: int = 4200) -> subprocess.
     raise RuntimeError(f"the Prefect server did not answer within 120 s; see {log_path}")
 
 
-def serve(cron: str = DEFAULT_CRON, name: str = "hourly") -> None:
+def serve(cron: str = DEFAULT_CRON, name: str = "hourly", prefect_port: int = 4200) -> None:
     """Serve the pipeline deployment on ``cron`` until interrupted."""
     prepare()
     # On SIGTERM (docker stop, systemd) unwind normally so the local server is stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = None
     if not os.environ.get("PREFECT_API_URL"):
-        server = start_local_server()
+        server = start_local_server(port=prefect_port)
     from flows.pipeline import pipeline  # after PREFECT_API_URL is set
 
     try:
