@@ -58,7 +58,7 @@ def _cmd_reports(args: argparse.Namespace) -> int:
     site = reports.build(database.resolve())
     print(f"reports built in {site}")
     if args.serve:
-        reports.serve_forever(site, port=args.port)
+        reports.serve_forever(site, host=args.host, port=args.port)
     return EXIT_OK
 
 
@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("reports", _cmd_reports, "build the Evidence reports from the marts")
     p.add_argument("--serve", action="store_true", help="serve the built site afterwards")
     p.add_argument("--port", type=int, default=3000, help="port for --serve (default 3000)")
+    p.add_argument("--host", default="127.0.0.1", help="address for --serve (default 127.0.0.1)")
     p = add("summary", _cmd_summary, "print the row count of every mart")
     add("env", _cmd_env, "print shell exports for the warehouse connection")
     p = add("db", _cmd_db, "start the embedded PostgreSQL and print its URL, or stop it")
