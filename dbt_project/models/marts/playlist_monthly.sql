@@ -10,29 +10,12 @@ playlists as (
     select * from {{ ref('playlists') }}
 ),
 
-playlist_items as (
-    select * from {{ ref('int_playlist_items_deduplicated') }}
-),
-
-videos as (
-    select * from {{ ref('videos') }}
+playlist_videos as (
+    select * from {{ ref('int_playlist_videos_joined') }}
 ),
 
 months as (
     {{ month_spine(var('monthly_start_date'), dbt.current_timestamp()) }}
-),
-
-playlist_videos as (
-    select distinct
-        playlist_items.playlist_id,
-        videos.video_id,
-        cast({{ dbt.date_trunc('month', 'videos.published_at') }} as date) as published_month,
-        videos.view_count,
-        videos.like_count
-    from playlist_items
-    inner join videos
-        on playlist_items.video_id = videos.video_id
-    where videos.is_available
 ),
 
 monthly as (

@@ -13,8 +13,12 @@ playlist_items as (
     select * from {{ ref('int_playlist_items_deduplicated') }}
 ),
 
+playlist_videos as (
+    select * from {{ ref('int_playlist_videos_joined') }}
+),
+
 videos as (
-    select * from {{ ref('videos') }}
+    select * from {{ ref('int_videos_resolved') }}
 ),
 
 latest_playlist as (
@@ -25,19 +29,6 @@ latest_playlist as (
             order by captured_at desc
         ) as snapshot_recency
     from playlist_snapshots
-),
-
-playlist_videos as (
-    -- a video listed twice in one playlist counts once
-    select distinct
-        playlist_items.playlist_id,
-        videos.video_id,
-        videos.view_count,
-        videos.like_count
-    from playlist_items
-    inner join videos
-        on playlist_items.video_id = videos.video_id
-    where videos.is_available
 ),
 
 unavailable_items as (
