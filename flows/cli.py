@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
 
@@ -29,6 +30,12 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from extract import database
+    from extract.settings import Settings
+
+    # Check configuration and database first: one clear line instead of a failed flow run.
+    Settings.from_env()
+    database.resolve().connect().close()
     from flows.pipeline import pipeline
 
     pipeline(full_refresh=args.full_refresh)
@@ -152,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     prepare()
     args = build_parser().parse_args(argv)
     level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
+    if args.quiet or args.verbose:  # Prefect configures its own loggers when imported
+        os.environ["PREFECT_LOGGING_LEVEL"] = logging.getLevelName(level)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # chatty libraries: pgserver about its handles, httpx about every Prefect API call
     for name in ("pgserver", "httpx"):

@@ -17,8 +17,9 @@ from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
 from extract import database  # noqa: E402
+from extract.errors import FatalApiError  # noqa: E402
 from extract.run import new_run_id, run_extract  # noqa: E402
-from extract.settings import Settings  # noqa: E402
+from extract.settings import ConfigError, Settings  # noqa: E402
 from flows import transform  # noqa: E402
 
 
@@ -26,10 +27,23 @@ class PipelineFailed(RuntimeError):
     """Extraction or dbt reported failures; the message lists them."""
 
 
+def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry transient failures (API unreachable, database restarting), not ones that a
+    retry cannot fix: bad configuration, a bad key, the day's quota spent."""
+    try:
+        state.result()
+    except (ConfigError, FatalApiError):
+        return False
+    except Exception:
+        return True
+    return False
+
+
 @task(
     name="extract-youtube",
     retries=2,
     retry_delay_seconds=[10, 60],
+    retry_condition_fn=_worth_retrying,
     cache_policy=NO_CACHE,
 )
 def extract_task(run_id: str) -> dict[str, Any]:
@@ -58,6 +72,7 @@ def dbt_build_task(full_refresh: bool = False) -> dict[str, Any]:
 def pipeline(full_refresh: bool = False) -> dict[str, Any]:
     """Extract, then build and test the warehouse."""
     logger = get_run_logger()
+    Settings.from_env()  # a configuration error fails the run at once, before any task
     run_id = new_run_id()
     extracted = extract_task(run_id)
     built = dbt_build_task(full_refresh)

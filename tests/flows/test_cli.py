@@ -41,17 +41,21 @@ def test_help_lists_every_command() -> None:
         ),
     ],
 )
-def test_configuration_errors_are_one_line_and_exit_2(env: dict[str, str], needle: str) -> None:
-    result = ytw("extract", env={"YOUTUBE_CHANNEL_IDS": "", **env})
+@pytest.mark.parametrize("command", ["extract", "run"])
+def test_configuration_errors_are_one_line_and_exit_2(
+    command: str, env: dict[str, str], needle: str
+) -> None:
+    result = ytw(command, env={"YOUTUBE_CHANNEL_IDS": "", **env})
     assert result.returncode == 2
     assert needle in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_unreachable_database_is_one_line_and_exit_3(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["extract", "run"])
+def test_unreachable_database_is_one_line_and_exit_3(command: str, tmp_path: Path) -> None:
     result = ytw(
-        "extract",
+        command,
         env={
             "YOUTUBE_API_KEY": "k",
             "YOUTUBE_CHANNEL_IDS": "UC" + "a" * 22,

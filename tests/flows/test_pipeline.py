@@ -53,3 +53,17 @@ def test_pipeline_flow_fails_loudly_when_extraction_fails(
     )
     # dbt still ran on what landed: the reference data marts' sources exist
     assert query(warehouse, "select status from raw_youtube.extract_runs") == [("failed",)]
+
+
+def test_configuration_errors_are_not_retried(pipeline_env, monkeypatch) -> None:
+    """A missing key fails the flow run at once: no task retries (which wait 10 s, 60 s)."""
+    import time
+
+    from flows.pipeline import pipeline
+
+    monkeypatch.setenv("YOUTUBE_API_KEY", "")
+    started = time.monotonic()
+    state = pipeline(return_state=True)
+    assert state.is_failed()
+    assert "YOUTUBE_API_KEY" in state.message
+    assert time.monotonic() - started < 8
