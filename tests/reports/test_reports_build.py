@@ -202,6 +202,11 @@ def test_page_renders_in_a_browser_with_data_and_only_local_requests(
             [
                 *base,
                 f"--user-data-dir={tmp_path / 'profile-shot'}",
+                # Let the chart's canvas finish drawing before the picture is taken. In a
+                # taller headless window the canvas often stays blank under virtual time.
+                "--run-all-compositor-stages-before-draw",
+                "--virtual-time-budget=60000",
+                "--window-size=1280,900",
                 f"--screenshot={ARTIFACTS / 'reports-index.png'}",
                 server.url,
             ],
