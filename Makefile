@@ -6,11 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# Nothing the project launches may phone home.
-export DO_NOT_TRACK := 1
-export PREFECT_SERVER_ANALYTICS_ENABLED := false
-export DBT_SEND_ANONYMOUS_USAGE_STATS := false
-export SEND_ANONYMOUS_USAGE_STATS := no
+# Telemetry is switched off by the project itself (flows/env.py) in everything it launches.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install browser demo test lint format docs clean

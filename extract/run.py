@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -77,7 +77,7 @@ class Extraction:
             items.extend(page.items)
         return items
 
-    def _each(self, things: Iterable[Any], what: str, step: Any) -> None:
+    def _each(self, things: Iterable[Any], step: Callable[[Any], object]) -> None:
         """Run ``step`` per thing; a non-fatal error is recorded and the loop goes on."""
         for thing in things:
             try:
@@ -92,7 +92,6 @@ class Extraction:
         self._land_all(r.I18N_REGIONS, {}, "i18nRegions.list")
         self._each(
             self.settings.regions,
-            "videoCategories",
             lambda region: self._land_all(
                 r.VIDEO_CATEGORIES, {"regionCode": region}, f"videoCategories.list {region}"
             ),
@@ -127,7 +126,7 @@ class Extraction:
             )
             playlist_ids.extend(item["id"] for item in items if item.get("id"))
 
-        self._each(channels, "playlists", crawl)
+        self._each(channels, crawl)
         log.info("playlists: %d to crawl (uploads included)", len(playlist_ids))
         return list(dict.fromkeys(playlist_ids))
 
@@ -146,22 +145,20 @@ class Extraction:
                 if details.get("videoId") and details.get("videoPublishedAt"):
                     video_ids.append(details["videoId"])
 
-        self._each(playlist_ids, "playlistItems", crawl)
+        self._each(playlist_ids, crawl)
         unique = sorted(set(video_ids))
         log.info("playlist items: %d distinct available videos", len(unique))
         return unique
 
     def videos(self, video_ids: list[str]) -> None:
         batches = list(_batches(video_ids))
-        self._each(
-            enumerate(batches, 1),
-            "videos",
-            lambda numbered: self._land_all(
-                r.VIDEOS,
-                {"id": ",".join(numbered[1])},
-                f"videos.list batch {numbered[0]}/{len(batches)}",
-            ),
-        )
+
+        def fetch(numbered: tuple[int, list[str]]) -> None:
+            number, batch = numbered
+            what = f"videos.list batch {number}/{len(batches)}"
+            self._land_all(r.VIDEOS, {"id": ",".join(batch)}, what)
+
+        self._each(enumerate(batches, 1), fetch)
 
     def charts(self) -> None:
         pairs = [
@@ -181,7 +178,7 @@ class Extraction:
                     return
                 raise
 
-        self._each(pairs, "charts", crawl)
+        self._each(pairs, crawl)
 
 
 def run_extract(

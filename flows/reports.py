@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from extract.database import ConnectionInfo
+from flows.env import TELEMETRY_OFF
 
 log = logging.getLogger("flows.reports")
 
@@ -43,9 +44,8 @@ TAIL_LINES = 40
 # How long `evidence sources` may linger after printing its final line (see _run).
 DONE_GRACE_SECONDS = 15
 
-TELEMETRY_OFF = {
-    "SEND_ANONYMOUS_USAGE_STATS": "no",
-    "DO_NOT_TRACK": "1",
+# npm's own phone-home switches; the project-wide telemetry settings come from flows.env.
+NPM_QUIET = {
     "NPM_CONFIG_UPDATE_NOTIFIER": "false",
     "NPM_CONFIG_FUND": "false",
     "NPM_CONFIG_AUDIT": "false",
@@ -81,6 +81,7 @@ def _base_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         if not key.startswith("EVIDENCE_SOURCE__")
     }
     env.update(TELEMETRY_OFF)
+    env.update(NPM_QUIET)
     if extra:
         env.update(extra)
     return env

@@ -74,13 +74,14 @@ def module_warehouse(pg_cluster: ConnectionInfo) -> ConnectionInfo:
 
 
 @pytest.fixture(scope="session")
-def default_world() -> World:
+def world() -> World:
+    """The default emulator world (what `make demo` shows)."""
     return World.generate()
 
 
 @pytest.fixture
-def emulator(default_world: World) -> Iterator[EmulatorServer]:
-    with EmulatorServer(default_world, Clock(EMULATOR_START, frozen=True)) as server:
+def emulator(world: World) -> Iterator[EmulatorServer]:
+    with EmulatorServer(world, Clock(EMULATOR_START, frozen=True)) as server:
         yield server
 
 

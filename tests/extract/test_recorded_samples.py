@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -77,7 +78,7 @@ def client_for(stub: StubApi) -> YouTubeClient:
 def land(stub: StubApi, warehouse, resource, params) -> int:
     store = RawStore(warehouse)
     store.ensure_schema()
-    store.start_run("recorded", __import__("datetime").datetime.now(), {})
+    store.start_run("recorded", datetime.now(UTC), {})
     try:
         return sum(
             store.land_page("recorded", page)

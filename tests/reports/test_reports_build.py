@@ -7,7 +7,6 @@ The slow tests run ``npm install`` (once, about a minute cold) and ``evidence bu
 
 from __future__ import annotations
 
-import dataclasses
 import http.client
 import json
 import math
@@ -17,11 +16,11 @@ import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import psycopg2
 import pytest
 
 from extract.database import ConnectionInfo
 from flows import reports
+from tests.conftest import create_database
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE.parent / "artifacts"
@@ -52,13 +51,7 @@ PLAYLISTS = [
 def make_database(
     admin: ConnectionInfo, prefix: str, sql: str = "", rows: Sequence[tuple] = ()
 ) -> ConnectionInfo:
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    conn = psycopg2.connect(admin.url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'create database "{name}"')
-    conn.close()
-    info = dataclasses.replace(admin, dbname=name)
+    info = create_database(admin, f"{prefix}_{uuid.uuid4().hex[:8]}")
     if sql:
         conn = info.connect()
         with conn, conn.cursor() as cur:

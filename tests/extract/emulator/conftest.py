@@ -52,11 +52,6 @@ def raw_json(url: str, method: str = "GET", body: Any = None) -> tuple[Any, Any]
 
 
 @pytest.fixture(scope="session")
-def world() -> World:
-    return World.generate()
-
-
-@pytest.fixture(scope="session")
 def small_world() -> World:
     return World.small()
 
