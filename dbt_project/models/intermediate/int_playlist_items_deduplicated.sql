@@ -1,45 +1,56 @@
 {#
-    grain: one row per playlist item as of its playlist's most recent crawl
-    (an item removed from a playlist drops out when the playlist is crawled again)
+    grain: one row per playlist item in its playlist's latest complete crawl. The crawl is
+    read from the page ledger, so a playlist that became empty has no items (its crawl landed
+    a page with none), and a crawl that failed halfway never replaces a complete one.
 #}
 with
+
+pages as (
+    select * from {{ ref('stg_youtube__pages') }}
+    where resource = 'playlist_items'
+),
 
 playlist_items as (
     select * from {{ ref('stg_youtube__playlist_items') }}
 ),
 
-latest_crawl as (
+crawls as (
     select
         playlist_id,
-        max(captured_at) as captured_at
-    from playlist_items
-    group by playlist_id
+        run_id,
+        request_key,
+        min(captured_at) as crawled_at,
+        -- complete when its last page (no next page token) landed
+        max(case when next_page_token is null then 1 else 0 end) as is_complete
+    from pages
+    group by playlist_id, run_id, request_key
 ),
 
-crawl_run as (
-    -- the run of each playlist's latest crawl (its pages may carry several capture times)
-    select distinct
-        playlist_items.playlist_id,
-        playlist_items.run_id
-    from playlist_items
-    inner join latest_crawl
-        on
-            playlist_items.playlist_id = latest_crawl.playlist_id
-            and playlist_items.captured_at = latest_crawl.captured_at
+latest_crawl as (
+    select
+        *,
+        row_number() over (
+            partition by playlist_id
+            order by crawled_at desc, run_id desc
+        ) as crawl_recency
+    from crawls
+    where is_complete = 1
 ),
 
-ranked as (
+crawled_items as (
     select
         playlist_items.*,
+        -- an item can repeat across pages when the playlist changes mid-crawl
         row_number() over (
             partition by playlist_items.playlist_item_id
             order by playlist_items.captured_at desc
-        ) as row_in_item
+        ) as item_recency
     from playlist_items
-    inner join crawl_run
+    inner join latest_crawl
         on
-            playlist_items.playlist_id = crawl_run.playlist_id
-            and playlist_items.run_id = crawl_run.run_id
+            playlist_items.run_id = latest_crawl.run_id
+            and playlist_items.request_key = latest_crawl.request_key
+    where latest_crawl.crawl_recency = 1
 ),
 
 final as (
@@ -47,6 +58,7 @@ final as (
         playlist_item_id,
         playlist_id,
         video_id,
+        resource_kind,
         position,
         added_at,
         video_published_at,
@@ -56,8 +68,8 @@ final as (
         is_placeholder,
         run_id,
         captured_at
-    from ranked
-    where row_in_item = 1
+    from crawled_items
+    where item_recency = 1
 )
 
 select * from final

@@ -1,66 +1,89 @@
 {#
-    grain: one row per playlist (as listed by playlists.list; uploads playlists are not
-    playlists of their own here). A video counts in every playlist it belongs to; deleted,
-    private or otherwise unavailable videos are excluded from the counts and totals.
+    grain: one row per playlist (as listed by playlists.list in its channel's latest crawl;
+    uploads playlists are not playlists here). A video counts in every playlist it belongs
+    to, once per playlist; deleted, private or otherwise unavailable videos are excluded from
+    the counts and totals (and counted in count_unavailable_items). Likes are NULL-aware: a
+    video that hides its likes adds nothing to total_likes nor to avg_likes' denominator.
 #}
 with
 
-playlist_snapshots as (
-    select * from {{ ref('stg_youtube__playlists') }}
-),
-
-playlist_items as (
-    select * from {{ ref('int_playlist_items_deduplicated') }}
+playlists as (
+    select * from {{ ref('int_playlists_deduplicated') }}
 ),
 
 playlist_videos as (
-    select * from {{ ref('int_playlist_videos_joined') }}
+    select * from {{ ref('playlist_videos') }}
 ),
 
-videos as (
-    select * from {{ ref('int_videos_resolved') }}
+video_daily_stats as (
+    select * from {{ ref('video_daily_stats') }}
 ),
 
-latest_playlist as (
+latest_day as (
+    select max(stats_date) as stats_date
+    from video_daily_stats
+),
+
+recent_gains as (
     select
-        *,
-        row_number() over (
-            partition by playlist_id
-            order by captured_at desc
-        ) as snapshot_recency
-    from playlist_snapshots
+        video_daily_stats.video_id,
+        sum(
+            case
+                when video_daily_stats.stats_date > {{ dbt.dateadd('day', -7, 'latest_day.stats_date') }}
+                    then video_daily_stats.views_gained
+            end
+        ) as views_gained_7d,
+        sum(video_daily_stats.views_gained) as views_gained_30d
+    from video_daily_stats
+    inner join latest_day
+        on video_daily_stats.stats_date > {{ dbt.dateadd('day', -30, 'latest_day.stats_date') }}
+    group by video_daily_stats.video_id
+),
+
+available_videos as (
+    -- a video listed twice in one playlist counts once there
+    select distinct
+        playlist_id,
+        video_id,
+        view_count,
+        like_count
+    from playlist_videos
+    where is_available
 ),
 
 unavailable_items as (
     select
-        playlist_items.playlist_id,
+        playlist_id,
         count(*) as count_unavailable_items
-    from playlist_items
-    left join videos
-        on playlist_items.video_id = videos.video_id
-    where coalesce(videos.is_available, false) = false
-    group by playlist_items.playlist_id
+    from playlist_videos
+    where not is_available
+    group by playlist_id
 ),
 
 totals as (
     select
-        playlist_id,
+        available_videos.playlist_id,
         count(*) as count_videos,
-        count(like_count) as count_videos_with_likes,
-        cast(sum(view_count) as bigint) as total_views,
-        cast(sum(like_count) as bigint) as total_likes,
-        cast(round(avg(view_count), 2) as numeric(20, 2)) as avg_views,
-        cast(round(avg(like_count), 2) as numeric(20, 2)) as avg_likes
-    from playlist_videos
-    group by playlist_id
+        count(available_videos.like_count) as count_videos_with_likes,
+        cast(sum(available_videos.view_count) as bigint) as total_views,
+        cast(sum(available_videos.like_count) as bigint) as total_likes,
+        cast(round(avg(available_videos.view_count), 2) as numeric(20, 2)) as avg_views,
+        cast(round(avg(available_videos.like_count), 2) as numeric(20, 2)) as avg_likes,
+        cast(sum(recent_gains.views_gained_7d) as bigint) as views_gained_7d,
+        cast(sum(recent_gains.views_gained_30d) as bigint) as views_gained_30d
+    from available_videos
+    left join recent_gains
+        on available_videos.video_id = recent_gains.video_id
+    group by available_videos.playlist_id
 ),
 
 final as (
     select
-        latest_playlist.playlist_id,
-        latest_playlist.channel_id,
-        latest_playlist.title,
-        latest_playlist.published_at,
+        playlists.playlist_id,
+        playlists.channel_id,
+        playlists.title,
+        playlists.published_at,
+        playlists.item_count,
         coalesce(totals.count_videos, 0) as count_videos,
         coalesce(unavailable_items.count_unavailable_items, 0) as count_unavailable_items,
         coalesce(totals.count_videos_with_likes, 0) as count_videos_with_likes,
@@ -72,13 +95,21 @@ final as (
         end as total_likes,
         totals.avg_views,
         totals.avg_likes,
-        latest_playlist.captured_at as last_captured_at
-    from latest_playlist
+        -- no video: 0; videos without two days of history yet: unknown (NULL)
+        case
+            when totals.count_videos is null then 0
+            else totals.views_gained_7d
+        end as views_gained_7d,
+        case
+            when totals.count_videos is null then 0
+            else totals.views_gained_30d
+        end as views_gained_30d,
+        playlists.captured_at as last_captured_at
+    from playlists
     left join totals
-        on latest_playlist.playlist_id = totals.playlist_id
+        on playlists.playlist_id = totals.playlist_id
     left join unavailable_items
-        on latest_playlist.playlist_id = unavailable_items.playlist_id
-    where latest_playlist.snapshot_recency = 1
+        on playlists.playlist_id = unavailable_items.playlist_id
 )
 
 select * from final

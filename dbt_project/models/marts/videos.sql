@@ -1,31 +1,282 @@
 {#
-    grain: one row per video: every video returned by videos.list, plus deleted or private
-    videos known only as placeholders in playlists
+    grain: one row per video: every video the API returned (videos.list for the tracked
+    channels, mostPopular charts for the rest), plus deleted or private videos known only as
+    placeholders in playlists. Attributes and counts are from the latest capture that
+    returned the video; `is_available` is from the latest observation of any kind (returned,
+    asked for but omitted by videos.list, or shown as a placeholder in a playlist).
+    Incremental: merges what was observed since the last build into the previous state.
 #}
+{{
+    config(
+        materialized='incremental',
+        unique_key='video_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+{%- set incremental = is_incremental() %}
+{%- set cutoff = incremental_cutoff('last_observed_at') if incremental else none %}
+{%- set attributes = [
+    'channel_id', 'channel_title', 'title', 'category_id', 'published_at',
+    'duration_iso8601', 'duration_seconds', 'privacy_status', 'view_count', 'like_count',
+    'comment_count', 'is_like_count_hidden', 'is_comment_count_hidden',
+] %}
+
 with
 
-videos as (
-    select * from {{ ref('int_videos_resolved') }}
+video_items as (
+    select * from {{ ref('stg_youtube__videos') }}
+    where
+        video_id is not null
+        {% if cutoff %}and captured_at > {{ cutoff }}{% endif %}
+),
+
+chart_entries as (
+    select * from {{ ref('stg_youtube__most_popular_videos') }}
+    where
+        video_id is not null
+        {% if cutoff %}and captured_at > {{ cutoff }}{% endif %}
+),
+
+video_requests as (
+    select * from {{ ref('int_video_requests_unnested') }}
+    {% if cutoff %}where captured_at > {{ cutoff }}{% endif %}
+),
+
+playlist_items as (
+    select * from {{ ref('stg_youtube__playlist_items') }}
+    where
+        video_id is not null
+        {% if cutoff %}and captured_at > {{ cutoff }}{% endif %}
+),
+
+channels as (
+    select * from {{ ref('stg_youtube__channels') }}
+),
+
+video_categories as (
+    select * from {{ ref('stg_youtube__video_categories') }}
+),
+
+returned as (
+    {% for relation, priority in [('video_items', 1), ('chart_entries', 2)] %}
+        select
+            video_id,
+            captured_at,
+            {{ priority }} as source_priority,
+            {{ attributes | join(',\n            ') }}
+        from {{ relation }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+latest_returned as (
+    select
+        *,
+        min(captured_at) over (partition by video_id) as first_captured_at,
+        max(captured_at) over (partition by video_id) as last_captured_at,
+        row_number() over (
+            partition by video_id
+            order by captured_at desc, source_priority
+        ) as capture_recency
+    from returned
+),
+
+omitted as (
+    -- asked for by id, not returned: deleted, made private, or never existed
+    select
+        video_requests.video_id,
+        video_requests.captured_at
+    from video_requests
+    left join video_items
+        on
+            video_requests.run_id = video_items.run_id
+            and video_requests.request_key = video_items.request_key
+            and video_requests.video_id = video_items.video_id
+    where video_items.video_id is null
+),
+
+placeholders as (
+    select
+        video_id,
+        captured_at,
+        title
+    from playlist_items
+    where is_placeholder
+),
+
+observations as (
+    select
+        video_id,
+        captured_at,
+        true as is_available
+    from returned
+
+    union all
+
+    select
+        video_id,
+        captured_at,
+        false as is_available
+    from omitted
+
+    union all
+
+    select
+        video_id,
+        captured_at,
+        false as is_available
+    from placeholders
+),
+
+latest_observation as (
+    select
+        *,
+        -- at equal times, evidence of unavailability wins
+        row_number() over (
+            partition by video_id
+            order by captured_at desc, case when is_available then 1 else 0 end
+        ) as observation_recency
+    from observations
+),
+
+placeholder_titles as (
+    select
+        video_id,
+        max(title) as title
+    from placeholders
+    group by video_id
+),
+
+observed as (
+    select
+        latest_observation.video_id,
+        latest_observation.is_available,
+        latest_observation.captured_at as last_observed_at,
+        latest_returned.first_captured_at,
+        latest_returned.last_captured_at,
+        placeholder_titles.title as placeholder_title,
+        {% for column in attributes -%}
+            latest_returned.{{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from latest_observation
+    left join latest_returned
+        on
+            latest_observation.video_id = latest_returned.video_id
+            and latest_returned.capture_recency = 1
+    left join placeholder_titles
+        on latest_observation.video_id = placeholder_titles.video_id
+    where latest_observation.observation_recency = 1
+),
+
+merged as (
+    {% if incremental %}
+        -- a video seen again keeps its first capture; one not returned since keeps its
+        -- last known attributes and counts
+        select
+            observed.video_id,
+            observed.is_available,
+            observed.last_observed_at,
+            coalesce(previous.first_captured_at, observed.first_captured_at)
+                as first_captured_at,
+            coalesce(observed.last_captured_at, previous.last_captured_at) as last_captured_at,
+            {% for column in attributes -%}
+                case
+                    when observed.last_captured_at is not null then observed.{{ column }}
+                    else previous.{{ column }}
+                end as {{ column }},
+            {% endfor %}
+            coalesce(previous.title, observed.placeholder_title) as fallback_title
+        from observed
+        left join {{ this }} as previous
+            on observed.video_id = previous.video_id
+    {% else %}
+        select
+            video_id,
+            is_available,
+            last_observed_at,
+            first_captured_at,
+            last_captured_at,
+            {% for column in attributes -%}
+                {{ column }},
+            {% endfor %}
+            placeholder_title as fallback_title
+        from observed
+    {% endif %}
+),
+
+tracked_channels as (
+    select distinct channel_id
+    from channels
+    where channel_id is not null
+),
+
+category_names as (
+    -- category titles per region are nearly always identical: prefer US, then any region
+    select
+        category_id,
+        title,
+        row_number() over (
+            partition by category_id
+            order by case when region_code = 'US' then 0 else 1 end, captured_at desc, region_code
+        ) as name_preference
+    from video_categories
 ),
 
 final as (
     select
-        video_id,
-        channel_id,
-        title,
-        category_id,
-        published_at,
-        duration_iso8601,
-        privacy_status,
-        view_count,
-        like_count,
-        comment_count,
-        is_like_count_hidden,
-        is_comment_count_hidden,
-        is_available,
-        first_captured_at,
-        last_captured_at
-    from videos
+        merged.video_id,
+        merged.channel_id,
+        merged.channel_title,
+        coalesce(merged.title, merged.fallback_title) as title,
+        merged.category_id,
+        category_names.title as category_name,
+        merged.published_at,
+        merged.duration_iso8601,
+        merged.duration_seconds,
+        case
+            when merged.duration_seconds is not null
+                then merged.duration_seconds > 0 and merged.duration_seconds <= 180
+        end as is_short,
+        merged.privacy_status,
+        merged.is_available,
+        (tracked_channels.channel_id is not null) as is_tracked_channel,
+        merged.view_count,
+        merged.like_count,
+        merged.comment_count,
+        merged.is_like_count_hidden,
+        merged.is_comment_count_hidden,
+        -- hidden likes make engagement unknown; disabled comments mean no comments
+        cast(
+            case
+                when merged.view_count > 0 and merged.like_count is not null
+                    then
+                        cast(merged.like_count + coalesce(merged.comment_count, 0) as numeric)
+                        / merged.view_count
+            end
+            as numeric(12, 6)
+        ) as engagement_rate,
+        -- at least one day, so a video a few hours old is not extrapolated
+        cast(
+            merged.view_count / case
+                when {{ dbt.datediff('merged.published_at', 'merged.last_captured_at', 'second') }}
+                    > 86400
+                    then {{ dbt.datediff('merged.published_at', 'merged.last_captured_at', 'second') }}
+                        / 86400.0
+                else 1.0
+            end
+            as numeric(20, 2)
+        ) as views_per_day,
+        merged.first_captured_at,
+        merged.last_captured_at,
+        merged.last_observed_at
+    from merged
+    left join tracked_channels
+        on merged.channel_id = tracked_channels.channel_id
+    left join category_names
+        on
+            merged.category_id = category_names.category_id
+            and category_names.name_preference = 1
 )
 
 select * from final

@@ -22,10 +22,10 @@ renamed as (
         case
             when {{ json_text('item', ['statistics', 'hiddenSubscriberCount']) }} = 'true'
                 then null
-            else cast({{ json_text('item', ['statistics', 'subscriberCount']) }} as bigint)
+            else {{ count_to_bigint(json_text("item", ["statistics", "subscriberCount"])) }}
         end as subscriber_count,
-        cast({{ json_text('item', ['statistics', 'viewCount']) }} as bigint) as view_count,
-        cast({{ json_text('item', ['statistics', 'videoCount']) }} as bigint) as video_count
+        {{ count_to_bigint(json_text("item", ["statistics", "viewCount"])) }} as view_count,
+        {{ count_to_bigint(json_text("item", ["statistics", "videoCount"])) }} as video_count
     from source
 )
 

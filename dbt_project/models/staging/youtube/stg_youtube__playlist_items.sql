@@ -10,11 +10,14 @@ renamed as (
         {{ json_text('item', ['id']) }} as playlist_item_id,
         run_id,
         captured_at,
+        request_key,
         {{ json_text('item', ['snippet', 'playlistId']) }} as playlist_id,
         coalesce(
             {{ json_text('item', ['contentDetails', 'videoId']) }},
             {{ json_text('item', ['snippet', 'resourceId', 'videoId']) }}
         ) as video_id,
+        -- a playlist can hold things other than videos (resourceId.kind): flagged, not dropped
+        {{ json_text('item', ['snippet', 'resourceId', 'kind']) }} as resource_kind,
         cast({{ json_text('item', ['snippet', 'position']) }} as integer) as position,
         -- the item's publishedAt is when it was ADDED to the playlist, not the video's publish time
         cast({{ json_text('item', ['snippet', 'publishedAt']) }} as timestamp with time zone) as added_at,

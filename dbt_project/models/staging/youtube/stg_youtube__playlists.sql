@@ -10,11 +10,12 @@ renamed as (
         {{ json_text('item', ['id']) }} as playlist_id,
         run_id,
         captured_at,
+        request_key,
         {{ json_text('item', ['snippet', 'channelId']) }} as channel_id,
         {{ json_text('item', ['snippet', 'title']) }} as title,
         {{ json_text('item', ['snippet', 'description']) }} as description,
         cast({{ json_text('item', ['snippet', 'publishedAt']) }} as timestamp with time zone) as published_at,
-        cast({{ json_text('item', ['contentDetails', 'itemCount']) }} as bigint) as item_count,
+        {{ count_to_bigint(json_text("item", ["contentDetails", "itemCount"])) }} as item_count,
         {{ json_text('item', ['status', 'privacyStatus']) }} as privacy_status
     from source
 )

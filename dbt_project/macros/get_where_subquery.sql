@@ -1,0 +1,35 @@
+{#
+    Tests on the history tables (millions of rows) check only recent rows on an incremental
+    build, so the hourly `dbt build` does not grow with history; older rows were tested when
+    they were new and are protected by the tables' primary keys. A test opts in with
+    `config: {where: "__recent__:<column>"}`: rows whose <column> is within
+    var('test_recent_days') days of the newest value. `--full-refresh` tests every row.
+    Any other `where` behaves as in dbt.
+#}
+{% macro default__get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if where and where.startswith('__recent__:') -%}
+        {%- if flags.FULL_REFRESH -%}
+            {%- do return(relation) -%}
+        {%- endif -%}
+        {%- set column = where.split(':', 1)[1] | trim -%}
+        {%- set days = var('test_recent_days', 2) -%}
+        {%- set filtered -%}
+            (
+                select * from {{ relation }}
+                where {{ column }} >= (
+                    select {{ dbt.dateadd('day', -days, 'max(' ~ column ~ ')') }}
+                    from {{ relation }}
+                )
+            ) as dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- elif where -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ where }}) as dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,38 @@
+{#
+    The lower bound of an incremental model's next read: the newest value of `column` already
+    in the model, minus `lookback_hours` (pages can land late, and a rerun must see the rows it
+    replaces). Returned as a timestamp literal computed before the model's query runs, so the
+    database plans the read with a known bound and uses the raw tables' captured_at index
+    instead of scanning the whole history.
+#}
+{% macro incremental_cutoff(column, lookback_hours=none) -%}
+    {%- set hours = lookback_hours if lookback_hours is not none
+        else var('incremental_lookback_hours', 3) -%}
+    {%- set cutoff = none -%}
+    {%- if execute -%}
+        {%- set result = run_query(
+            'select ' ~ dbt.dateadd('hour', -hours, 'max(' ~ column ~ ')') ~ ' from ' ~ this
+        ) -%}
+        {%- set cutoff = result.columns[0].values()[0] -%}
+    {%- endif -%}
+    cast('{{ cutoff if cutoff is not none else "1900-01-01 00:00:00+00:00" }}' as timestamp with time zone)
+{%- endmacro %}
+
+{#
+    Like incremental_cutoff, for a date column: the newest `column` in the model minus
+    `lookback_days`, as a date literal ('1900-01-01' when the model is empty).
+#}
+{% macro incremental_cutoff_date(column, lookback_days=0, month_start=false) -%}
+    {%- set cutoff = none -%}
+    {%- if execute -%}
+        {%- set result = run_query('select max(' ~ column ~ ') from ' ~ this) -%}
+        {%- set latest = result.columns[0].values()[0] -%}
+        {%- if latest is not none -%}
+            {%- set cutoff = latest - modules.datetime.timedelta(days=lookback_days) -%}
+            {%- if month_start -%}
+                {%- set cutoff = cutoff.replace(day=1) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endif -%}
+    cast('{{ cutoff if cutoff is not none else "1900-01-01" }}' as date)
+{%- endmacro %}

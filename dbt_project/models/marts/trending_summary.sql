@@ -1,0 +1,98 @@
+{#
+    grain: one row per video per region that has charted there: first and last capture on
+    any of the region's charts, hours on the chart (hourly captures it appeared in), best
+    rank (any category chart of the region) and the latest title and channel.
+    Incremental: folds captures strictly newer than the table's latest into the previous
+    totals (counts add up, first sightings are kept), so it does not re-read the history.
+#}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['video_id', 'region_code'],
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+{%- set incremental = is_incremental() %}
+{%- set cutoff = incremental_cutoff('last_seen_at', 0) if incremental else none %}
+
+with
+
+trending_videos as (
+    select * from {{ ref('trending_videos') }}
+    {% if cutoff %}where captured_at > {{ cutoff }}{% endif %}
+),
+
+latest_entry as (
+    select
+        *,
+        row_number() over (
+            partition by video_id, region_code
+            order by captured_at desc, chart_rank
+        ) as entry_recency
+    from trending_videos
+),
+
+new_totals as (
+    select
+        video_id,
+        region_code,
+        min(captured_at) as first_seen_at,
+        max(captured_at) as last_seen_at,
+        -- one capture per hourly run: charts of one run count once
+        count(distinct run_id) as hours_on_chart,
+        min(chart_rank) as best_rank
+    from trending_videos
+    group by video_id, region_code
+),
+
+combined as (
+    select
+        new_totals.video_id,
+        new_totals.region_code,
+        {% if incremental %}
+            coalesce(previous.first_seen_at, new_totals.first_seen_at) as first_seen_at,
+            new_totals.last_seen_at,
+            coalesce(previous.hours_on_chart, 0) + new_totals.hours_on_chart as hours_on_chart,
+            case
+                when previous.best_rank < new_totals.best_rank then previous.best_rank
+                else new_totals.best_rank
+            end as best_rank,
+        {% else %}
+            new_totals.first_seen_at,
+            new_totals.last_seen_at,
+            new_totals.hours_on_chart,
+            new_totals.best_rank,
+        {% endif %}
+        latest_entry.title,
+        latest_entry.channel_id,
+        latest_entry.channel_title
+    from new_totals
+    inner join latest_entry
+        on
+            new_totals.video_id = latest_entry.video_id
+            and new_totals.region_code = latest_entry.region_code
+            and latest_entry.entry_recency = 1
+    {% if incremental %}
+        left join {{ this }} as previous
+            on
+                new_totals.video_id = previous.video_id
+                and new_totals.region_code = previous.region_code
+    {% endif %}
+),
+
+final as (
+    select
+        video_id,
+        region_code,
+        title,
+        channel_id,
+        channel_title,
+        first_seen_at,
+        last_seen_at,
+        hours_on_chart,
+        best_rank
+    from combined
+)
+
+select * from final
