@@ -1,6 +1,6 @@
 {#
     grain: one row per playlist per calendar month (UTC) from var('monthly_start_date') to
-    the current month, dense. count_videos and the view/like totals are over the playlist's
+    the current month (or var('monthly_end_date') when set), dense. count_videos and the view/like totals are over the playlist's
     available videos PUBLISHED that month (the video's own publish date, never the date it was
     added to the playlist), with their latest statistics: zeros for a month with no video.
     views_gained is what all the playlist's current videos gained during that month, from the
@@ -21,7 +21,11 @@ video_months as (
 ),
 
 months as (
-    {{ month_spine(var('monthly_start_date'), dbt.current_timestamp()) }}
+    {{ month_spine(
+        var('monthly_start_date'),
+        "cast('" ~ var('monthly_end_date') ~ "' as date)" if var('monthly_end_date', none)
+        else dbt.current_timestamp()
+    ) }}
 ),
 
 available_videos as (
