@@ -1,18 +1,22 @@
 """Run the emulator: ``python -m extract.emulator --port 8765`` (also ``ytw emulator``).
 
 Prints one line with the URL, the tracked channel ids (ready for ``YOUTUBE_CHANNEL_IDS``) and the
-region codes, then serves until Ctrl-C or SIGTERM.
+region codes, then serves until Ctrl-C or SIGTERM. ``--faults rules.json`` and ``--daily-quota N``
+start it with a fault plan and a daily quota (both can be changed later over the admin routes).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
 from datetime import datetime
+from pathlib import Path
 
 from extract.emulator.clock import Clock
+from extract.emulator.faults import Fault, parse_rules
 from extract.emulator.server import EmulatorServer
 from extract.emulator.world import World
 
@@ -24,6 +28,25 @@ def _instant(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"--start {text!r} is not an ISO-8601 instant (e.g. 2026-11-01T00:00:00Z)"
         ) from None
+
+
+def _fault_file(text: str) -> list[Fault]:
+    try:
+        return parse_rules(json.loads(Path(text).read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {text}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # also json.JSONDecodeError
+        raise argparse.ArgumentTypeError(f"{text}: {exc}") from None
+
+
+def _units(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"--daily-quota {text!r} is not a whole number >= 0")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--api-key", help="accept only this key (default: any non-empty key is accepted)"
     )
     parser.add_argument("--small", action="store_true", help="the small test world")
+    parser.add_argument(
+        "--faults",
+        type=_fault_file,
+        default=[],
+        metavar="FILE.json",
+        help="fault rules to start with: a JSON list of rule objects (see the README)",
+    )
+    parser.add_argument(
+        "--daily-quota",
+        type=_units,
+        metavar="N",
+        help="units per Pacific-time day, then 403 quotaExceeded (default: unlimited)",
+    )
     return parser
 
 
@@ -58,7 +94,15 @@ def main(argv: list[str] | None = None) -> int:
     world = World.small(seed=args.seed) if args.small else World.generate(seed=args.seed)
     clock = Clock(args.start, frozen=args.frozen, not_before=world.as_of)
     try:
-        server = EmulatorServer(world, clock, host=args.host, port=args.port, api_key=args.api_key)
+        server = EmulatorServer(
+            world,
+            clock,
+            host=args.host,
+            port=args.port,
+            api_key=args.api_key,
+            faults=args.faults,
+            daily_quota=args.daily_quota,
+        )
         server.start()
     except OSError as exc:
         print(
@@ -78,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         f"YouTube API emulator at {server.url} "
         f"channels={','.join(world.tracked_channel_ids)} "
         f"regions={','.join(world.region_codes)} "
-        f"clock={now}{' (frozen)' if args.frozen else ''}",
+        f"clock={now}{' (frozen)' if args.frozen else ''}"
+        + (f" daily_quota={args.daily_quota}" if args.daily_quota is not None else "")
+        + (f" faults={len(args.faults)}" if args.faults else ""),
         flush=True,
     )
     try:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from extract.emulator.corpus import YOUTUBE_CATEGORY_CHANNEL_ID
 from extract.emulator.world import (
+    VIDEO_KIND,
     Category,
     Channel,
     ChartNotFound,
@@ -66,6 +67,7 @@ class ApiError(Exception):
         location_type: str = "parameter",
         status: str | None = None,
         details: list[dict[str, Any]] | None = None,
+        extended_help: str | None = None,
     ) -> None:
         super().__init__(f"{code} {reason}: {message}")
         self.code = code
@@ -76,6 +78,7 @@ class ApiError(Exception):
         self.location_type = location_type
         self.status = status
         self.details = details
+        self.extended_help = extended_help
 
     def body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"message": self.message, "domain": self.domain}
@@ -83,6 +86,8 @@ class ApiError(Exception):
         if self.location is not None:
             error["location"] = self.location
             error["locationType"] = self.location_type
+        if self.extended_help is not None:
+            error["extendedHelp"] = self.extended_help
         body: dict[str, Any] = {"code": self.code, "message": self.message, "errors": [error]}
         if self.status:
             body["status"] = self.status
@@ -169,9 +174,9 @@ def _too_many_ids() -> ApiError:
     )
 
 
-def _invalid_page_token() -> ApiError:
+def invalid_page_token(code: int = 400) -> ApiError:
     return ApiError(
-        400,
+        code,
         "The request specifies an invalid page token.",
         "invalidPageToken",
         "youtube.parameter",
@@ -199,16 +204,130 @@ def _unknown_parameter(name: str) -> ApiError:
     )
 
 
-def chart_not_found() -> ApiError:
+def chart_not_found(code: int = 400) -> ApiError:
     # Google's videos.list reference documents videoChartNotFound as 400 (badRequest); some
     # services have been seen answering 404. Clients must key on the reason, not the status.
     return ApiError(
-        400,
+        code,
         "The requested video chart is not supported or is not available.",
         "videoChartNotFound",
         "youtube.video",
         location="chart",
     )
+
+
+def playlist_not_found(code: int = 404) -> ApiError:
+    return ApiError(
+        code,
+        "The playlist identified with the request's <code>playlistId</code> parameter "
+        "cannot be found.",
+        "playlistNotFound",
+        "youtube.playlistItem",
+        location="playlistId",
+    )
+
+
+def channel_not_found(code: int = 404) -> ApiError:
+    return ApiError(
+        code,
+        "The channel specified in the <code>channelId</code> parameter cannot be found.",
+        "channelNotFound",
+        "youtube.playlist",
+        location="channelId",
+    )
+
+
+# Errors the list methods never produce on their own; the fault plan (faults.py) serves them.
+
+
+def quota_exceeded(code: int = 403) -> ApiError:
+    # As recorded from the real API (ShareX/ShareX#4477): HTML link in the message, no "status".
+    return ApiError(
+        code,
+        'The request cannot be completed because you have exceeded your <a href="/youtube/v3/'
+        'getting-started#quota">quota</a>.',
+        "quotaExceeded",
+        "youtube.quota",
+    )
+
+
+def daily_limit_exceeded(code: int = 403) -> ApiError:
+    # The pre-2020 wording of a spent daily quota; still seen in older client code paths.
+    return ApiError(
+        code,
+        "Daily Limit Exceeded. The quota will be reset at midnight Pacific Time (PT). You may "
+        "monitor your quota usage and adjust limits in the API Console: "
+        "https://console.developers.google.com/apis/api/youtube.googleapis.com/quotas",
+        "dailyLimitExceeded",
+        "usageLimits",
+    )
+
+
+def backend_error(code: int = 500) -> ApiError:
+    # 503s come in the newer shape (with "status"); 500s in the long-standing short one.
+    if code == 503:
+        return ApiError(
+            503, "The service is currently unavailable.", "backendError", status="UNAVAILABLE"
+        )
+    return ApiError(code, "Backend Error", "backendError")
+
+
+def rate_limit_exceeded(code: int = 403, *, user: bool = False) -> ApiError:
+    reason = "userRateLimitExceeded" if user else "rateLimitExceeded"
+    if code == 429:
+        return ApiError(
+            429,
+            "Too many requests have been sent within a given time span.",
+            reason,
+            "youtube.quota",
+            status="RESOURCE_EXHAUSTED",
+        )
+    return ApiError(
+        code, "User Rate Limit Exceeded" if user else "Rate Limit Exceeded", reason, "usageLimits"
+    )
+
+
+def access_not_configured(code: int = 403, project: str = "123456789012") -> ApiError:
+    # Shape of the real body recorded by joostlek/python-youtube (youtube_not_activated.json).
+    console = (
+        "https://console.developers.google.com/apis/api/youtube.googleapis.com/overview"
+        f"?project={project}"
+    )
+    message = (
+        f"YouTube Data API v3 has not been used in project {project} before or it is disabled. "
+        f"Enable it by visiting {console} then retry. If you enabled this API recently, wait a "
+        "few minutes for the action to propagate to our systems and retry."
+    )
+    return ApiError(
+        code,
+        message,
+        "accessNotConfigured",
+        "usageLimits",
+        status="PERMISSION_DENIED",
+        extended_help="https://console.developers.google.com",
+        details=[
+            {
+                "@type": "type.googleapis.com/google.rpc.Help",
+                "links": [
+                    {"description": "Google developers console API activation", "url": console}
+                ],
+            },
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "SERVICE_DISABLED",
+                "domain": "googleapis.com",
+                "metadata": {
+                    "service": "youtube.googleapis.com",
+                    "consumer": f"projects/{project}",
+                },
+            },
+        ],
+    )
+
+
+def key_invalid_legacy(code: int = 400) -> ApiError:
+    # The older bad-key body (sns-sdks/python-youtube testdata/error_response.json).
+    return ApiError(code, "Bad Request", "keyInvalid", "usageLimits")
 
 
 # ----------------------------------------------------------------------------------- paging
@@ -306,7 +425,7 @@ def _page(params: dict[str, str], total: int, scope: str, max_results: int) -> P
         try:
             offset, backwards = decode_page_token(token, scope)
         except ValueError:
-            raise _invalid_page_token() from None
+            raise invalid_page_token() from None
         start = max(0, offset - max_results) if backwards else offset
     end = min(total, start + max_results)
     next_token = encode_page_token(end, scope) if max_results and end < total else None
@@ -430,6 +549,8 @@ def render_channel(world: World, channel: Channel, parts: set[str], now: datetim
 
 def render_video(world: World, video: Video, parts: set[str], now: datetime) -> dict:
     item: dict[str, Any] = {"kind": "youtube#video", "etag": "", "id": video.video_id}
+    # A mutated world can withhold a part even when it is asked for (bad-data tests).
+    parts = parts - world.dropped_parts(video.video_id)
     if "snippet" in parts:
         channel = world.channels[video.channel_id]
         snippet: dict[str, Any] = {
@@ -482,7 +603,7 @@ def render_playlist(world: World, playlist: Playlist, parts: set[str]) -> dict:
             (
                 world.videos[i.video_id]
                 for i in playlist.items
-                if world.videos[i.video_id].is_public
+                if i.resource_kind == VIDEO_KIND and world.videos[i.video_id].is_public
             ),
             None,
         )
@@ -513,6 +634,8 @@ _UNAVAILABLE = {
 def render_playlist_item(
     world: World, playlist: Playlist, entry: PlaylistItem, parts: set[str]
 ) -> dict:
+    if entry.resource_kind != VIDEO_KIND:
+        return _render_foreign_item(world, playlist, entry, parts)
     video = world.videos[entry.video_id]
     owner = world.channels[playlist.channel_id]
     item: dict[str, Any] = {
@@ -544,6 +667,40 @@ def render_playlist_item(
         item["contentDetails"] = details
     if "status" in parts:
         item["status"] = {"privacyStatus": unavailable[2] if unavailable else "public"}
+    return _with_etag(item)
+
+
+def _render_foreign_item(
+    world: World, playlist: Playlist, entry: PlaylistItem, parts: set[str]
+) -> dict:
+    """An entry that points at a channel, not a video (``resourceId`` has no ``videoId``).
+
+    Playlists could once hold channels and playlists; only mutated worlds contain one, to test
+    that extractors skip what is not a video instead of failing on a missing ``videoId``.
+    """
+    channel = world.channels[entry.video_id]
+    owner = world.channels[playlist.channel_id]
+    item: dict[str, Any] = {
+        "kind": "youtube#playlistItem",
+        "etag": "",
+        "id": entry.playlist_item_id,
+    }
+    if "snippet" in parts:
+        item["snippet"] = {
+            "publishedAt": _iso(entry.added_at),
+            "channelId": owner.channel_id,
+            "title": channel.title,
+            "description": channel.description,
+            "thumbnails": _channel_thumbnails(channel),
+            "channelTitle": owner.title,
+            "playlistId": playlist.playlist_id,
+            "position": entry.position,
+            "resourceId": {"kind": entry.resource_kind, "channelId": channel.channel_id},
+        }
+    if "contentDetails" in parts:
+        item["contentDetails"] = {}
+    if "status" in parts:
+        item["status"] = {"privacyStatus": "public"}
     return _with_etag(item)
 
 
@@ -660,13 +817,7 @@ def list_playlists(call: Call) -> dict[str, Any]:
         )
     channel_id = call.params["channelId"]
     if channel_id not in world.channels:
-        raise ApiError(
-            404,
-            "The channel specified in the <code>channelId</code> parameter cannot be found.",
-            "channelNotFound",
-            "youtube.playlist",
-            location="channelId",
-        )
+        raise channel_not_found()
     playlists = world.playlists_of(channel_id)
     rows, page = _paged(call, playlists, f"playlists|{channel_id}", 0)
     return _listing(
@@ -696,18 +847,11 @@ def list_playlist_items(call: Call) -> dict[str, Any]:
     playlist_id = call.params["playlistId"]
     playlist = world.playlist(playlist_id)
     if playlist is None:
-        raise ApiError(
-            404,
-            "The playlist identified with the request's <code>playlistId</code> parameter "
-            "cannot be found.",
-            "playlistNotFound",
-            "youtube.playlistItem",
-            location="playlistId",
-        )
+        raise playlist_not_found()
     entries: Sequence[PlaylistItem] = playlist.items
     video_id = call.params.get("videoId")
     if video_id:
-        entries = [e for e in entries if e.video_id == video_id]
+        entries = [e for e in entries if e.video_id == video_id and e.resource_kind == VIDEO_KIND]
     scope = f"playlistItems|{playlist_id}|{video_id or ''}"
     rows, page = _paged(call, entries, scope, 0)
     return _listing(

@@ -25,6 +25,8 @@ from extract.emulator import corpus
 
 Availability = Literal["public", "private", "deleted"]
 
+VIDEO_KIND = "youtube#video"
+
 DEFAULT_START = datetime(2024, 1, 1, tzinfo=UTC)
 DEFAULT_AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -94,13 +96,19 @@ class Video:
 
 @dataclass(frozen=True)
 class PlaylistItem:
-    """A playlist entry; ``added_at`` is when it was added (the API's ``snippet.publishedAt``)."""
+    """A playlist entry; ``added_at`` is when it was added (the API's ``snippet.publishedAt``).
+
+    Generated entries are all videos. ``resource_kind`` is something else (``youtube#channel``)
+    only for the wrong-kind entries ``mutations.py`` injects; ``video_id`` then holds the id of
+    that resource.
+    """
 
     playlist_item_id: str
     playlist_id: str
     video_id: str
     position: int
     added_at: datetime
+    resource_kind: str = VIDEO_KIND
 
 
 @dataclass(frozen=True)
@@ -351,6 +359,11 @@ class World:
         """A normal or an uploads playlist."""
         return self._playlists.get(playlist_id)
 
+    def normal_playlists(self) -> list[Playlist]:
+        """Every normal playlist of every channel (no uploads playlists), in catalogue order."""
+        uploads = {c.uploads_playlist_id for c in self.channels.values()}
+        return [p for p in self._playlists.values() if p.playlist_id not in uploads]
+
     def playlists_of(self, channel_id: str) -> list[Playlist]:
         """A channel's normal playlists, newest first; uploads playlists are not included."""
         return list(self._playlists_by_channel.get(channel_id, []))
@@ -361,6 +374,13 @@ class World:
 
     def playlist_item(self, playlist_item_id: str) -> tuple[Playlist, PlaylistItem] | None:
         return self._items.get(playlist_item_id)
+
+    def dropped_parts(self, video_id: str) -> frozenset[str]:
+        """Parts withheld from this video's resource even when asked for.
+
+        Always none here; ``mutations.MutatedWorld`` overrides it for bad-data tests.
+        """
+        return frozenset()
 
     def all_categories(self) -> tuple[Category, ...]:
         return tuple(

@@ -341,16 +341,22 @@ def test_quota_is_counted_per_method_errors_included(
         youtube.videos().list(part="id", chart="mostPopular", videoCategoryId="17").execute()
     with pytest.raises(HttpError):
         youtube.playlistItems().list(part="id", playlistId="PLnope").execute()
-    assert server.quota() == {
-        "total": 5,
-        "by_method": {
-            "youtube.playlistItems.list": 1,
-            "youtube.playlists.list": 2,
-            "youtube.videos.list": 2,
-        },
+    quota = server.quota()
+    assert (quota["total"], quota["units_today"]) == (5, 5)
+    assert quota["by_method"] == {
+        "youtube.playlistItems.list": 1,
+        "youtube.playlists.list": 2,
+        "youtube.videos.list": 2,
     }
     server.reset_quota()
-    assert server.quota() == {"total": 0, "by_method": {}}
+    assert server.quota() == {
+        "total": 0,
+        "by_method": {},
+        "daily_limit": None,
+        "pacific_day": "2026-11-02",
+        "units_today": 0,
+        "refused": 0,
+    }
 
 
 def test_statistics_grow_after_an_hour(

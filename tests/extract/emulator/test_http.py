@@ -170,6 +170,10 @@ def test_admin_endpoints(world: World, new_server: Callable[..., EmulatorServer]
     assert raw_json(server.url + "/emulator/quota")[1] == {
         "total": 1,
         "by_method": {"youtube.i18nRegions.list": 1},
+        "daily_limit": None,
+        "pacific_day": "2026-11-02",
+        "units_today": 1,
+        "refused": 0,
     }
     assert raw_json(server.url + "/emulator/quota/reset", "POST", {})[1]["total"] == 0
     assert server.quota()["total"] == 0
