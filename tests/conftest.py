@@ -98,6 +98,16 @@ def settings_for(server: EmulatorServer, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
+def execute(conn_info: ConnectionInfo, sql: str) -> None:
+    """Run statements and commit."""
+    conn = conn_info.connect()
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(sql)
+    finally:
+        conn.close()
+
+
 def query(conn_info: ConnectionInfo, sql: str, params: tuple = ()) -> list[tuple]:
     conn = conn_info.connect()
     try:

@@ -5,9 +5,20 @@
 #}
 with
 
-summary as (
+trending_summary as (
     select * from {{ ref('trending_summary') }}
-    where last_seen_at = (select max(last_seen_at) from {{ ref('trending_summary') }})
+),
+
+latest_capture as (
+    select max(last_seen_at) as captured_at
+    from trending_summary
+),
+
+summary as (
+    select trending_summary.*
+    from trending_summary
+    inner join latest_capture
+        on trending_summary.last_seen_at = latest_capture.captured_at
 ),
 
 trending_videos as (

@@ -11,8 +11,9 @@ pages as (
 ),
 
 digits as (
-    {% for d in range(10) -%}
-        select {{ d }} as d {% if not loop.last %}union all{% endif %}
+    {% for d in range(10) %}
+        select {{ d }} as d
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 

@@ -15,6 +15,9 @@ with_previous as (
     select
         *,
         lag(stats_date) over (partition by channel_id order by stats_date) as previous_stats_date,
+        {{ dbt.datediff(
+            'lag(stats_date) over (partition by channel_id order by stats_date)', 'stats_date', 'day'
+        ) }} as days_since_previous,
         lag(subscriber_count) over (partition by channel_id order by stats_date)
             as previous_subscriber_count,
         lag(view_count) over (partition by channel_id order by stats_date) as previous_view_count,
@@ -31,19 +34,19 @@ daily as (
         view_count,
         video_count,
         case
-            when {{ dbt.datediff('previous_stats_date', 'stats_date', 'day') }} <= 30
+            when days_since_previous <= 30
                 then previous_stats_date
         end as previous_stats_date,
         case
-            when {{ dbt.datediff('previous_stats_date', 'stats_date', 'day') }} <= 30
+            when days_since_previous <= 30
                 then subscriber_count - previous_subscriber_count
         end as subscribers_gained,
         case
-            when {{ dbt.datediff('previous_stats_date', 'stats_date', 'day') }} <= 30
+            when days_since_previous <= 30
                 then view_count - previous_view_count
         end as views_gained,
         case
-            when {{ dbt.datediff('previous_stats_date', 'stats_date', 'day') }} <= 30
+            when days_since_previous <= 30
                 then video_count - previous_video_count
         end as videos_added,
         last_captured_at
@@ -68,8 +71,8 @@ rolling as (
     inner join daily as window_day
         on
             daily.channel_id = window_day.channel_id
-            and window_day.stats_date <= daily.stats_date
-            and window_day.stats_date > {{ dbt.dateadd('day', -30, 'daily.stats_date') }}
+            and daily.stats_date >= window_day.stats_date
+            and {{ dbt.dateadd('day', -30, 'daily.stats_date') }} < window_day.stats_date
     group by daily.channel_id, daily.stats_date
 ),
 

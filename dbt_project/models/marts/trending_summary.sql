@@ -28,7 +28,7 @@ latest_entry as (
         *,
         row_number() over (
             partition by video_id, region_code
-            order by captured_at desc, chart_rank
+            order by captured_at desc, chart_rank asc
         ) as entry_recency
     from trending_videos
 ),

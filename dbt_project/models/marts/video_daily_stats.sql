@@ -84,6 +84,9 @@ with_previous as (
     select
         *,
         lag(stats_date) over (partition by video_id order by stats_date) as previous_stats_date,
+        {{ dbt.datediff(
+            'lag(stats_date) over (partition by video_id order by stats_date)', 'stats_date', 'day'
+        ) }} as days_since_previous,
         lag(view_count) over (partition by video_id order by stats_date) as previous_view_count,
         lag(like_count) over (partition by video_id order by stats_date) as previous_like_count,
         lag(comment_count) over (partition by video_id order by stats_date)
@@ -99,19 +102,19 @@ final as (
         like_count,
         comment_count,
         case
-            when {{ dbt.datediff('previous_stats_date', 'stats_date', 'day') }} <= 30
+            when days_since_previous <= 30
                 then previous_stats_date
         end as previous_stats_date,
         case
-            when {{ dbt.datediff('previous_stats_date', 'stats_date', 'day') }} <= 30
+            when days_since_previous <= 30
                 then view_count - previous_view_count
         end as views_gained,
         case
-            when {{ dbt.datediff('previous_stats_date', 'stats_date', 'day') }} <= 30
+            when days_since_previous <= 30
                 then like_count - previous_like_count
         end as likes_gained,
         case
-            when {{ dbt.datediff('previous_stats_date', 'stats_date', 'day') }} <= 30
+            when days_since_previous <= 30
                 then comment_count - previous_comment_count
         end as comments_gained,
         last_captured_at

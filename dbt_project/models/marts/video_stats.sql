@@ -77,7 +77,7 @@ one_per_capture as (
         *,
         row_number() over (
             partition by video_id, captured_at
-            order by source_priority, run_id desc
+            order by source_priority asc, run_id desc
         ) as occurrence_in_capture
     from first_of_run
     where occurrence_in_run = 1

@@ -77,7 +77,7 @@ latest_returned as (
         max(captured_at) over (partition by video_id) as last_captured_at,
         row_number() over (
             partition by video_id
-            order by captured_at desc, source_priority
+            order by captured_at desc, source_priority asc
         ) as capture_recency
     from returned
 ),
@@ -135,7 +135,7 @@ latest_observation as (
         -- at equal times, evidence of unavailability wins
         row_number() over (
             partition by video_id
-            order by captured_at desc, case when is_available then 1 else 0 end
+            order by captured_at desc, case when is_available then 1 else 0 end asc
         ) as observation_recency
     from observations
 ),
@@ -205,6 +205,14 @@ merged as (
     {% endif %}
 ),
 
+with_age as (
+    select
+        *,
+        {{ dbt.datediff('published_at', 'last_captured_at', 'second') }}
+            as seconds_since_publish
+    from merged
+),
+
 tracked_channels as (
     select distinct channel_id
     from channels
@@ -218,64 +226,64 @@ category_names as (
         title,
         row_number() over (
             partition by category_id
-            order by case when region_code = 'US' then 0 else 1 end, captured_at desc, region_code
+            order by case when region_code = 'US' then 0 else 1 end asc, captured_at desc, region_code asc
         ) as name_preference
     from video_categories
 ),
 
 final as (
     select
-        merged.video_id,
-        merged.channel_id,
-        merged.channel_title,
-        coalesce(merged.title, merged.fallback_title) as title,
-        merged.category_id,
+        with_age.video_id,
+        with_age.channel_id,
+        with_age.channel_title,
+        coalesce(with_age.title, with_age.fallback_title) as title,
+        with_age.category_id,
         category_names.title as category_name,
-        merged.published_at,
-        merged.duration_iso8601,
-        merged.duration_seconds,
+        with_age.published_at,
+        with_age.duration_iso8601,
+        with_age.duration_seconds,
         case
-            when merged.duration_seconds is not null
-                then merged.duration_seconds > 0 and merged.duration_seconds <= 180
+            when with_age.duration_seconds is not null
+                then with_age.duration_seconds > 0 and with_age.duration_seconds <= 180
         end as is_short,
-        merged.privacy_status,
-        merged.is_available,
+        with_age.privacy_status,
+        with_age.is_available,
         (tracked_channels.channel_id is not null) as is_tracked_channel,
-        merged.view_count,
-        merged.like_count,
-        merged.comment_count,
-        merged.is_like_count_hidden,
-        merged.is_comment_count_hidden,
+        with_age.view_count,
+        with_age.like_count,
+        with_age.comment_count,
+        with_age.is_like_count_hidden,
+        with_age.is_comment_count_hidden,
         -- hidden likes make engagement unknown; disabled comments mean no comments
         cast(
             case
-                when merged.view_count > 0 and merged.like_count is not null
+                when with_age.view_count > 0 and with_age.like_count is not null
                     then
-                        cast(merged.like_count + coalesce(merged.comment_count, 0) as numeric)
-                        / merged.view_count
+                        cast(with_age.like_count + coalesce(with_age.comment_count, 0) as numeric)
+                        / with_age.view_count
             end
             as numeric(12, 6)
         ) as engagement_rate,
         -- at least one day, so a video a few hours old is not extrapolated
         cast(
-            merged.view_count / case
-                when {{ dbt.datediff('merged.published_at', 'merged.last_captured_at', 'second') }}
-                    > 86400
-                    then {{ dbt.datediff('merged.published_at', 'merged.last_captured_at', 'second') }}
-                        / 86400.0
-                else 1.0
-            end
+            with_age.view_count / (
+                case
+                    when with_age.seconds_since_publish > 86400
+                        then with_age.seconds_since_publish / 86400.0
+                    else 1.0
+                end
+            )
             as numeric(20, 2)
         ) as views_per_day,
-        merged.first_captured_at,
-        merged.last_captured_at,
-        merged.last_observed_at
-    from merged
+        with_age.first_captured_at,
+        with_age.last_captured_at,
+        with_age.last_observed_at
+    from with_age
     left join tracked_channels
-        on merged.channel_id = tracked_channels.channel_id
+        on with_age.channel_id = tracked_channels.channel_id
     left join category_names
         on
-            merged.category_id = category_names.category_id
+            with_age.category_id = category_names.category_id
             and category_names.name_preference = 1
 )
 
