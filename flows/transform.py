@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,8 +35,12 @@ class DbtSummary:
         return f"dbt {self.command} {'passed' if self.success else 'FAILED'}: {counts}"
 
 
-def invoke(args: list[str], conn: ConnectionInfo) -> DbtSummary:
-    """Run ``dbt <args>`` with the project at the repo root and the env-derived profile."""
+def invoke(
+    args: list[str], conn: ConnectionInfo, callbacks: list[Callable[[Any], None]] | None = None
+) -> DbtSummary:
+    """Run ``dbt <args>`` with the project at the repo root and the env-derived profile.
+
+    ``callbacks`` receive dbt's structured events (e.g. to collect warnings)."""
     prepare()
     use_connection(conn)
     from dbt.cli.main import dbtRunner  # imported late: after the environment is set
@@ -43,7 +48,7 @@ def invoke(args: list[str], conn: ConnectionInfo) -> DbtSummary:
     root = str(project_root())
     full = [*args, "--project-dir", root, "--profiles-dir", root]
     log.info("dbt %s", " ".join(args))
-    result = dbtRunner().invoke(full)
+    result = dbtRunner(callbacks=callbacks or []).invoke(full)
     if result.exception is not None:
         raise DbtError(f"dbt {' '.join(args)} could not run: {result.exception}")
     return _summarize(args[0], result)

@@ -1,10 +1,11 @@
 {#
-    Tests on the history tables (millions of rows) check only recent rows on an incremental
-    build, so the hourly `dbt build` does not grow with history; older rows were tested when
-    they were new and are protected by the tables' primary keys. A test opts in with
-    `config: {where: "__recent__:<column>"}`: rows whose <column> is within
-    var('test_recent_days') days of the newest value. `--full-refresh` tests every row.
-    Any other `where` behaves as in dbt.
+    Tests on the history tables and raw-backed views (millions of rows) check only recent
+    rows on an incremental build, so the hourly `dbt build` does not grow with history; older
+    rows were tested when they were new (and the marts' primary keys protect them). A test
+    opts in with `config: {where: "__recent__:<column>"}`: rows whose <column> is within
+    var('test_recent_days') days of the latest API capture (the page ledger's newest
+    captured_at: cheap to find, and the same clock every model's times come from).
+    `--full-refresh` tests every row. Any other `where` behaves as in dbt.
 #}
 {% macro default__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
@@ -14,12 +15,13 @@
         {%- endif -%}
         {%- set column = where.split(':', 1)[1] | trim -%}
         {%- set days = var('test_recent_days', 2) -%}
+        {%- set pages = graph.sources['source.tubewarehouse.youtube.pages'] -%}
         {%- set filtered -%}
             (
                 select * from {{ relation }}
                 where {{ column }} >= (
-                    select {{ dbt.dateadd('day', -days, 'max(' ~ column ~ ')') }}
-                    from {{ relation }}
+                    select {{ dbt.dateadd('day', -days, 'max(captured_at)') }}
+                    from {{ pages.database }}.{{ pages.schema }}.{{ pages.identifier }}
                 )
             ) as dbt_subquery
         {%- endset -%}
