@@ -1,7 +1,8 @@
 {#
-    grain: one row per playlist item in its playlist's latest complete crawl. The crawl is
-    read from the page ledger, so a playlist that became empty has no items (its crawl landed
-    a page with none), and a crawl that failed halfway never replaces a complete one.
+    grain: one row per playlist item in its playlist's latest complete crawl (from the page
+    ledger: see the latest_crawl_items macro). A playlist that became empty has no items; a
+    crawl that failed halfway never replaces a complete one; a page answered 304 Not Modified
+    keeps the items it had. Uploads playlists included.
 #}
 with
 
@@ -14,44 +15,7 @@ playlist_items as (
     select * from {{ ref('stg_youtube__playlist_items') }}
 ),
 
-crawls as (
-    select
-        playlist_id,
-        run_id,
-        request_key,
-        min(captured_at) as crawled_at,
-        -- complete when its last page (no next page token) landed
-        max(case when next_page_token is null then 1 else 0 end) as is_complete
-    from pages
-    group by playlist_id, run_id, request_key
-),
-
-latest_crawl as (
-    select
-        *,
-        row_number() over (
-            partition by playlist_id
-            order by crawled_at desc, run_id desc
-        ) as crawl_recency
-    from crawls
-    where is_complete = 1
-),
-
-crawled_items as (
-    select
-        playlist_items.*,
-        -- an item can repeat across pages when the playlist changes mid-crawl
-        row_number() over (
-            partition by playlist_items.playlist_item_id
-            order by playlist_items.captured_at desc
-        ) as item_recency
-    from playlist_items
-    inner join latest_crawl
-        on
-            playlist_items.run_id = latest_crawl.run_id
-            and playlist_items.request_key = latest_crawl.request_key
-    where latest_crawl.crawl_recency = 1
-),
+{{ latest_crawl_items('pages', 'playlist_items', 'playlist_id', 'playlist_item_id') }},
 
 final as (
     select

@@ -10,8 +10,8 @@ renamed as (
         run_id,
         resource,
         request_key,
-        -- the first page of a listing has no token; the ledger stores it as ''
-        nullif(page_token, '') as page_token,
+        -- '' for the first page of a listing
+        page_token,
         captured_at,
         {{ json_text('request', ['playlistId']) }} as playlist_id,
         {{ json_text('request', ['channelId']) }} as channel_id,
@@ -24,6 +24,9 @@ renamed as (
         total_results,
         item_count,
         cost_units,
+        -- answered 304 Not Modified to If-None-Match: no items landed, the page still holds
+        -- the items of the earlier landing with the same etag
+        not_modified as is_not_modified,
         landed_at
     from source
 )

@@ -11,6 +11,7 @@ renamed as (
         run_id,
         captured_at,
         request_key,
+        page_token,
         {{ json_text('item', ['snippet', 'playlistId']) }} as playlist_id,
         coalesce(
             {{ json_text('item', ['contentDetails', 'videoId']) }},

@@ -11,6 +11,7 @@ renamed as (
         run_id,
         captured_at,
         request_key,
+        page_token,
         {{ json_text('item', ['snippet', 'channelId']) }} as channel_id,
         {{ json_text('item', ['snippet', 'title']) }} as title,
         {{ json_text('item', ['snippet', 'description']) }} as description,
