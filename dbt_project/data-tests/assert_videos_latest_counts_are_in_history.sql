@@ -1,18 +1,22 @@
 {#
     Cross-model invariant: each available video's latest counts in `videos` are those of its
     latest row in the `video_stats` history (at or before its last capture: identical
-    statistics repeated in a run are stored once, at their first capture). Reads only the
-    last day of each video's history, through the primary key.
+    statistics repeated in a run are stored once, at their first capture). Checks the videos
+    captured recently (see recent_captures_cutoff), reading only the recent history.
 #}
 with
 
 videos as (
     select * from {{ ref('videos') }}
-    where is_available and view_count is not null
+    where
+        is_available
+        and view_count is not null
+        and last_captured_at >= {{ recent_captures_cutoff() }}
 ),
 
 video_stats as (
     select * from {{ ref('video_stats') }}
+    where captured_at >= {{ recent_captures_cutoff() }}
 ),
 
 recent_history as (
@@ -27,8 +31,6 @@ recent_history as (
         on
             video_stats.video_id = videos.video_id
             and video_stats.captured_at <= videos.last_captured_at
-            and video_stats.captured_at
-            >= {{ dbt.dateadd('day', -1, 'videos.last_captured_at') }}
 )
 
 select

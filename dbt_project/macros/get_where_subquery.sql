@@ -3,8 +3,8 @@
     rows on an incremental build, so the hourly `dbt build` does not grow with history; older
     rows were tested when they were new (and the marts' primary keys protect them). A test
     opts in with `config: {where: "__recent__:<column>"}`: rows whose <column> is within
-    var('test_recent_days') days of the latest API capture (the page ledger's newest
-    captured_at: cheap to find, and the same clock every model's times come from).
+    var('test_recent_days') days of the latest API capture (see recent_captures_cutoff: the
+    same clock every model's times come from, as a literal so the read uses an index).
     `--full-refresh` tests every row. Any other `where` behaves as in dbt.
 #}
 {% macro default__get_where_subquery(relation) -%}
@@ -14,15 +14,10 @@
             {%- do return(relation) -%}
         {%- endif -%}
         {%- set column = where.split(':', 1)[1] | trim -%}
-        {%- set days = var('test_recent_days', 2) -%}
-        {%- set pages = graph.sources['source.tubewarehouse.youtube.pages'] -%}
         {%- set filtered -%}
             (
                 select * from {{ relation }}
-                where {{ column }} >= (
-                    select {{ dbt.dateadd('day', -days, 'max(captured_at)') }}
-                    from {{ pages.database }}.{{ pages.schema }}.{{ pages.identifier }}
-                )
+                where {{ column }} >= {{ recent_captures_cutoff() }}
             ) as dbt_subquery
         {%- endset -%}
         {%- do return(filtered) -%}

@@ -4,6 +4,9 @@
     crawl that failed halfway never replaces a complete one; a page answered 304 Not Modified
     keeps the items it had. Uploads playlists included.
 #}
+-- a table: built once per run, then read by the marts and the tests
+{{ config(materialized='table') }}
+
 with
 
 pages as (

@@ -4,6 +4,9 @@
     playlists are not listed by playlists.list; a deleted playlist drops out; a page answered
     304 Not Modified keeps the playlists it had.
 #}
+-- a table: built once per run, then read by the marts and the tests
+{{ config(materialized='table') }}
+
 with
 
 pages as (

@@ -3,15 +3,16 @@
     Statistics come from videos.list and from the mostPopular charts; identical statistics
     seen several times in one run (several regions' charts, or a chart and videos.list) are
     stored once, at their first capture.
-    Incremental: each build reads only captures newer than the table's latest minus a
-    lookback (late pages), so an hourly build does not grow with history. (A run whose
-    pages straddle that cutoff, i.e. one lasting hours, could store a repeat once more.)
+    Append-only: each build reads the captures newer than the table's latest minus a
+    lookback (late pages), and appends those not already stored, so an hourly build does not
+    grow with history and stored rows are never rewritten. Lean on purpose (the table grows
+    by every video every hour): no per-row text but the video id, columns ordered to avoid
+    padding, and a BRIN index on captured_at instead of a b-tree primary key.
 #}
 {{
     config(
         materialized='incremental',
-        unique_key=['video_id', 'captured_at'],
-        incremental_strategy='delete+insert',
+        incremental_strategy='append',
         on_schema_change='append_new_columns',
         indexes=[{'columns': ['captured_at'], 'type': 'brin'}],
     )
@@ -36,6 +37,16 @@ chart_entries as (
         {% if cutoff %}and captured_at > {{ cutoff }}{% endif %}
 ),
 
+{% if cutoff %}
+    stored as (
+        select
+            video_id,
+            captured_at
+        from {{ this }}
+        where captured_at > {{ cutoff }}
+    ),
+{% endif %}
+
 unioned as (
     select
         video_id,
@@ -44,7 +55,7 @@ unioned as (
         view_count,
         like_count,
         comment_count,
-        'videos' as stats_source,
+        false as is_chart_capture,
         1 as source_priority
     from video_items
 
@@ -57,7 +68,7 @@ unioned as (
         view_count,
         like_count,
         comment_count,
-        'most_popular' as stats_source,
+        true as is_chart_capture,
         2 as source_priority
     from chart_entries
 ),
@@ -67,7 +78,7 @@ first_of_run as (
         *,
         row_number() over (
             partition by video_id, run_id, view_count, like_count, comment_count
-            order by captured_at, source_priority
+            order by captured_at asc, source_priority asc
         ) as occurrence_in_run
     from unioned
 ),
@@ -75,9 +86,10 @@ first_of_run as (
 one_per_capture as (
     select
         *,
+        -- the first run to land a capture keeps it (what an append-only table does)
         row_number() over (
             partition by video_id, captured_at
-            order by source_priority asc, run_id desc
+            order by source_priority asc, run_id asc
         ) as occurrence_in_capture
     from first_of_run
     where occurrence_in_run = 1
@@ -85,15 +97,22 @@ one_per_capture as (
 
 final as (
     select
-        video_id,
-        captured_at,
-        run_id,
-        view_count,
-        like_count,
-        comment_count,
-        stats_source
+        one_per_capture.captured_at,
+        one_per_capture.view_count,
+        one_per_capture.like_count,
+        one_per_capture.comment_count,
+        one_per_capture.video_id,
+        one_per_capture.is_chart_capture
     from one_per_capture
-    where occurrence_in_capture = 1
+    {% if cutoff %}
+        left join stored
+            on
+                one_per_capture.video_id = stored.video_id
+                and one_per_capture.captured_at = stored.captured_at
+    {% endif %}
+    where
+        one_per_capture.occurrence_in_capture = 1
+        {% if cutoff %}and stored.video_id is null{% endif %}
 )
 
 select * from final

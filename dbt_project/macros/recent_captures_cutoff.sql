@@ -1,0 +1,19 @@
+{#
+    The start of the "recent" window the tests on history tables check on an hourly build:
+    the latest API capture (the page ledger's newest captured_at) minus
+    var('test_recent_days') days, as a timestamp literal. Computed before the test's query
+    runs, so the database plans the test's read with a known bound (an index range scan of
+    the recent rows, not a scan of the whole history).
+#}
+{% macro recent_captures_cutoff() -%}
+    {%- set cutoff = none -%}
+    {%- if execute -%}
+        {%- set pages = graph.sources['source.tubewarehouse.youtube.pages'] -%}
+        {%- set result = run_query(
+            'select ' ~ dbt.dateadd('day', -var('test_recent_days', 2), 'max(captured_at)')
+            ~ ' from ' ~ pages.database ~ '.' ~ pages.schema ~ '.' ~ pages.identifier
+        ) -%}
+        {%- set cutoff = result.columns[0].values()[0] -%}
+    {%- endif -%}
+    cast('{{ cutoff if cutoff is not none else "1900-01-01 00:00:00+00:00" }}' as timestamp with time zone)
+{%- endmacro %}
