@@ -1,0 +1,1 @@
+"""Performance benchmarks whose numbers the README quotes (run them with ``python -m``)."""
