@@ -2,14 +2,15 @@
     grain: one row per chart entry: (region_code, chart_category_id, captured_at, chart_rank),
     with the video and its statistics at that capture. `captured_at` is the chart page's
     capture time. Ranks can move between the pages of one chart; a video seen twice in the
-    same chart of the same run keeps only its best rank.
-    Incremental on capture time, with a lookback for late pages.
+    same chart of the same run keeps only its best rank; when two runs capture a chart in the
+    same second, the first run's entries are kept.
+    Append-only and incremental on capture time, with a lookback for late pages: entries
+    already stored are never rewritten.
 #}
 {{
     config(
         materialized='incremental',
-        unique_key=['region_code', 'chart_category_id', 'captured_at', 'chart_rank'],
-        incremental_strategy='delete+insert',
+        incremental_strategy='append',
         on_schema_change='append_new_columns',
         indexes=[{'columns': ['captured_at'], 'type': 'brin'}, {'columns': ['video_id']}],
     )
@@ -26,6 +27,18 @@ chart_entries as (
         {% if cutoff %}and captured_at > {{ cutoff }}{% endif %}
 ),
 
+{% if cutoff %}
+    stored as (
+        select
+            region_code,
+            chart_category_id,
+            captured_at,
+            chart_rank
+        from {{ this }}
+        where captured_at > {{ cutoff }}
+    ),
+{% endif %}
+
 ranked as (
     select
         *,
@@ -36,24 +49,45 @@ ranked as (
     from chart_entries
 ),
 
-final as (
+one_per_key as (
     select
-        region_code,
-        chart_category_id,
-        captured_at,
-        chart_rank,
-        video_id,
-        run_id,
-        channel_id,
-        channel_title,
-        title,
-        category_id,
-        published_at,
-        view_count,
-        like_count,
-        comment_count
+        *,
+        row_number() over (
+            partition by region_code, chart_category_id, captured_at, chart_rank
+            order by run_id asc
+        ) as occurrence_of_key
     from ranked
     where occurrence_in_chart = 1
+),
+
+final as (
+    select
+        one_per_key.region_code,
+        one_per_key.chart_category_id,
+        one_per_key.captured_at,
+        one_per_key.chart_rank,
+        one_per_key.video_id,
+        one_per_key.run_id,
+        one_per_key.channel_id,
+        one_per_key.channel_title,
+        one_per_key.title,
+        one_per_key.category_id,
+        one_per_key.published_at,
+        one_per_key.view_count,
+        one_per_key.like_count,
+        one_per_key.comment_count
+    from one_per_key
+    {% if cutoff %}
+        left join stored
+            on
+                one_per_key.region_code = stored.region_code
+                and one_per_key.chart_category_id = stored.chart_category_id
+                and one_per_key.captured_at = stored.captured_at
+                and one_per_key.chart_rank = stored.chart_rank
+    {% endif %}
+    where
+        one_per_key.occurrence_of_key = 1
+        {% if cutoff %}and stored.region_code is null{% endif %}
 )
 
 select * from final
