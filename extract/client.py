@@ -1,16 +1,21 @@
-"""A thin wrapper around google-api-python-client: endpoint, key, timeout, retry, unit count.
+"""A thin wrapper around google-api-python-client: endpoint, key, timeout, retry, ETags, and a
+record of every request's quota cost.
 
 The real client is used everywhere, pointed at Google or at the local emulator through
 ``YOUTUBE_API_URL``; its static discovery document means building it needs no network.
+Every attempt (retries and failures included) is reported to ``on_request`` as a
+:class:`RequestRecord`; the run writes them to the quota ledger.
 """
 
 from __future__ import annotations
 
+import http.client
 import logging
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -18,12 +23,37 @@ import httplib2
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from extract.errors import ExtractError, redact, to_api_error
-from extract.resources import Resource
-from extract.retry import RetryPolicy, call_with_retry
+from extract.errors import (
+    FATAL_REASONS,
+    ApiUnreachable,
+    ExtractError,
+    MalformedResponse,
+    error_reason,
+    protect_logs,
+    redact,
+    to_api_error,
+)
+from extract.resources import NOT_MODIFIED_COST, Resource
+from extract.retry import RetryPolicy, call_with_retry, is_unreachable
 from extract.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Refusals that consult no quota (bad key, API not enabled, nothing left): the emulator and,
+# as far as anyone has measured, Google charge nothing for them. "forbidden" is charged.
+UNCHARGED_REASONS = frozenset(FATAL_REASONS) - {"forbidden"}
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One HTTP attempt, for the quota ledger."""
+
+    method: str  # "videos.list"
+    resource: str  # extract.resources name: "videos", "most_popular_videos"...
+    units: int
+    requested_at: datetime  # the API's clock (its Date header, else our estimate of it)
+    http_status: int | None  # None: no HTTP answer (timeout, reset, refused)
+    reason: str | None  # the API's reason, or what went wrong on the wire
 
 
 @dataclass(frozen=True)
@@ -31,6 +61,14 @@ class Response:
     body: dict[str, Any]
     captured_at: datetime  # the server's Date header: when these numbers were true
     cost: int
+    not_modified: bool = False  # a 304 to our If-None-Match: body is empty
+
+
+def entity_tag(etag: str) -> str:
+    """An ETag as an If-None-Match value: quoted, as RFC 9110 wants (older YouTube ETags
+    carry their quotes already; newer ones come bare in the JSON)."""
+    etag = etag.strip()
+    return etag if etag.startswith(('"', 'W/"')) else f'"{etag}"'
 
 
 class YouTubeClient:
@@ -41,11 +79,21 @@ class YouTubeClient:
         settings: Settings,
         policy: RetryPolicy | None = None,
         rng: random.Random | None = None,
+        on_request: Callable[[RequestRecord], None] | None = None,
     ) -> None:
         self.settings = settings
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or RetryPolicy(
+            max_attempts=settings.retry_attempts,
+            base_delay=settings.retry_backoff_seconds,
+            max_delay=min(30.0, settings.retry_max_seconds),
+            max_total=settings.retry_max_seconds,
+        )
         self.rng = rng or random.Random()
+        self.on_request = on_request
         self.units: Counter[str] = Counter()  # quota units spent, by API method
+        self.requests = 0
+        self._skew = timedelta(0)  # the API's clock minus ours, from the last Date header
+        protect_logs(settings.api_key)  # the client's own debug logs carry key= in URLs
         options = None if settings.uses_google else {"api_endpoint": settings.api_url}
         self._service = build(
             "youtube",
@@ -61,12 +109,55 @@ class YouTubeClient:
     def units_spent(self) -> int:
         return sum(self.units.values())
 
-    def list(self, resource: Resource, params: dict[str, Any], what: str) -> Response:
-        """One ``<resource>.list`` call (one page), retried on transient faults."""
+    def server_now(self) -> datetime:
+        """The API's clock, as far as its last Date header tells (ours before any answer)."""
+        return datetime.now(UTC) + self._skew
+
+    def _record(
+        self,
+        resource: Resource,
+        units: int,
+        at: datetime | None,
+        status: int | None,
+        reason: str | None,
+    ) -> None:
+        self.requests += 1
+        if units:
+            self.units[resource.quota_method] += units
+        if self.on_request is not None:
+            record = RequestRecord(
+                resource.api_method, resource.name, units, at or self.server_now(), status, reason
+            )
+            self.on_request(record)
+
+    def _seen(self, resp: httplib2.Response) -> datetime:
+        at = _server_time(resp)
+        if at is not None:
+            self._skew = at - datetime.now(UTC)
+            return at
+        return self.server_now()
+
+    def list(
+        self,
+        resource: Resource,
+        params: dict[str, Any],
+        what: str,
+        etag: str | None = None,
+    ) -> Response:
+        """One ``<resource>.list`` call (one page), retried on transient faults.
+
+        With ``etag`` the request is conditional (If-None-Match): an unchanged page answers
+        304, returned as ``Response(not_modified=True)`` with an empty body.
+        """
         request_params = {"part": ",".join(resource.parts), **params}
+        attempts = 0
 
         def attempt() -> Response:
+            nonlocal attempts
+            attempts += 1
             request = getattr(self._service, resource.method)().list(**request_params)
+            if etag:
+                request.headers["if-none-match"] = entity_tag(etag)
             seen: dict[str, Any] = {}
             original_postproc = request.postproc
 
@@ -75,38 +166,85 @@ class YouTubeClient:
                 return original_postproc(resp, content)
 
             request.postproc = postproc
-            # Every attempt that reaches the API costs units, errors included.
             try:
                 body = request.execute(num_retries=0)
-            finally:
-                if "resp" in seen:
-                    self.units[resource.quota_method] += resource.cost
-            return Response(body=body, captured_at=_server_time(seen["resp"]), cost=resource.cost)
+            except HttpError as exc:
+                at = self._seen(exc.resp)
+                if exc.resp.status == 304:
+                    self._record(resource, NOT_MODIFIED_COST, at, 304, None)
+                    return Response({}, at, NOT_MODIFIED_COST, not_modified=True)
+                reason = error_reason(exc)
+                units = 0 if reason in UNCHARGED_REASONS else resource.cost
+                self._record(resource, units, at, exc.resp.status, reason)
+                raise
+            except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as exc:
+                # A request that left this machine was most likely processed (and charged)
+                # even if the answer never came back: count it, to err on the safe side.
+                units = 0 if is_unreachable(exc) else resource.cost
+                self._record(resource, units, None, None, _wire_reason(exc))
+                raise
+            at = self._seen(seen["resp"]) if "resp" in seen else self.server_now()
+            if not isinstance(body, dict):
+                # The Google client hands back an undecodable body as a str instead of raising.
+                self._record(resource, resource.cost, at, 200, "malformedResponse")
+                raise MalformedResponse(f"{what}: body is not a JSON object")
+            self._record(resource, resource.cost, at, 200, None)
+            return Response(body=body, captured_at=at, cost=resource.cost)
 
+        url = self.settings.api_url
         try:
             return call_with_retry(attempt, what, self.policy, self.rng)
         except HttpError as exc:
-            raise to_api_error(exc, what, self.settings.api_key) from None
-        except TimeoutError as exc:
+            raise to_api_error(exc, what, self.settings.api_key, attempts) from None
+        except MalformedResponse:
             raise ExtractError(
-                f"{what}: no answer from {self.settings.api_url} within "
-                f"{self.settings.timeout_seconds:g}s ({type(exc).__name__}); the API may be "
-                "slow or unreachable: try again later or raise YOUTUBE_TIMEOUT_SECONDS"
+                f"{what}: the API answered with a body that is not valid JSON "
+                f"({_times(attempts)}); skipped, the next run asks again"
             ) from None
-        except (OSError, httplib2.HttpLib2Error) as exc:
+        except TimeoutError:
             raise ExtractError(
-                f"{what}: cannot reach the YouTube API at {self.settings.api_url} "
-                f"({redact(str(exc), self.settings.api_key) or type(exc).__name__}): check "
-                "YOUTUBE_API_URL and the network"
+                f"{what}: no answer from {url} within {self.settings.timeout_seconds:g}s "
+                f"({_times(attempts)}); the API may be slow or unreachable: try again later or "
+                "raise YOUTUBE_TIMEOUT_SECONDS"
+            ) from None
+        except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as exc:
+            if is_unreachable(exc):
+                raise ApiUnreachable(
+                    f"cannot reach the YouTube API at {url} ({_wire_reason(exc)}, "
+                    f"{_times(attempts)}): check YOUTUBE_API_URL and the network"
+                ) from None
+            detail = redact(str(exc), self.settings.api_key) or type(exc).__name__
+            raise ExtractError(
+                f"{what}: the connection to {url} failed ({_wire_reason(exc)}: {detail}; "
+                f"{_times(attempts)}); skipped, the next run asks again"
             ) from None
 
 
-def _server_time(resp: httplib2.Response) -> datetime:
-    """The response's Date header; our own clock if the header is missing or unreadable."""
+def _times(attempts: int) -> str:
+    return "once" if attempts == 1 else f"tried {attempts} times"
+
+
+def _wire_reason(exc: BaseException) -> str:
+    """A short name for a transport failure, for the ledger and messages."""
+    if isinstance(exc, TimeoutError):
+        return "timeout"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connectionRefused"
+    if isinstance(exc, httplib2.ServerNotFoundError):
+        return "serverNotFound"
+    if isinstance(exc, OSError) and exc.errno is not None and is_unreachable(exc):
+        return "hostUnreachable"
+    if isinstance(exc, ConnectionResetError | http.client.RemoteDisconnected):
+        return "connectionReset"
+    return type(exc).__name__
+
+
+def _server_time(resp: httplib2.Response) -> datetime | None:
+    """The response's Date header, if it has a readable one."""
     header = resp.get("date")
     if header:
         try:
             return parsedate_to_datetime(header).astimezone(UTC)
         except (TypeError, ValueError):
             log.debug("unreadable Date header %r", header)
-    return datetime.now(UTC).replace(microsecond=0)
+    return None

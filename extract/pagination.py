@@ -28,7 +28,8 @@ class Page:
 
     @property
     def next_page_token(self) -> str | None:
-        return self.body.get("nextPageToken") or None
+        token = self.body.get("nextPageToken")
+        return token if isinstance(token, str) and token else None
 
 
 def iter_pages(

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_PAGE_SIZE = 50  # the API's ceiling for maxResults and for ids per videos.list call
+# Units a 304 Not Modified costs. Google does not document it (sources disagree); like the
+# emulator's default (``not_modified_cost=1``) we assume it costs what the call costs, so
+# ETags save transfer and storage for sure, and quota only if Google does not charge 304s.
+NOT_MODIFIED_COST = 1
 
 
 @dataclass(frozen=True)
@@ -21,10 +25,18 @@ class Resource:
     cost: int = 1  # quota units per call (every page costs again)
     # Request parameters kept on every raw row: the ones that say what was asked for.
     key_params: tuple[str, ...] = ()
+    # Conditional requests (If-None-Match with the page's last ETag) are worth sending: the
+    # content rarely changes between hourly runs. Not for anything with statistics or ranks.
+    conditional: bool = False
 
     @property
     def quota_method(self) -> str:
         return f"youtube.{self.method}.list"
+
+    @property
+    def api_method(self) -> str:
+        """The method as the quota ledger names it: ``videos.list``."""
+        return f"{self.method}.list"
 
 
 CHANNELS = Resource(
@@ -41,6 +53,7 @@ PLAYLISTS = Resource(
     parts=("snippet", "contentDetails", "status"),
     paged=True,
     key_params=("channelId",),
+    conditional=True,
 )
 PLAYLIST_ITEMS = Resource(
     name="playlist_items",
@@ -49,6 +62,7 @@ PLAYLIST_ITEMS = Resource(
     parts=("snippet", "contentDetails", "status"),
     paged=True,
     key_params=("playlistId",),
+    conditional=True,
 )
 VIDEOS = Resource(
     name="videos",
@@ -90,3 +104,5 @@ ALL: tuple[Resource, ...] = (
     VIDEO_CATEGORIES,
     I18N_REGIONS,
 )
+
+BY_NAME: dict[str, Resource] = {resource.name: resource for resource in ALL}

@@ -1,29 +1,65 @@
-"""One extract run: channels -> playlists -> playlist items -> videos, plus reference data and
-the mostPopular charts, each page landed as soon as it arrives.
+"""One extract run: channels -> reference data -> playlists -> playlist items -> videos ->
+mostPopular charts, each page landed as soon as it arrives.
 
-One failing channel, playlist or region is recorded and the others go on; an error no
-request can get past (bad key, quota spent) stops the run, keeping what landed.
+- **Per item**: one failing channel, playlist, batch or region is recorded and the others go
+  on; the run fails (exit 1) only when something failed. Errors no request can get past (bad
+  key, API unreachable, quota spent) stop the run, keeping what landed.
+- **Quota**: every request is written to ``raw_youtube.quota_ledger``. Before each step the
+  run estimates the units the rest of it needs (from the previous run's page counts, the
+  playlists' ``itemCount``, else conservatively) and stops, ``incomplete``, rather than start
+  what today's budget (``YOUTUBE_DAILY_QUOTA`` minus the ledger's units of this Pacific day)
+  cannot finish. channels.list goes first: its ``Date`` header says which quota day it is.
+- **Fewest units**: 50 ids per videos.list, uploads playlists instead of search.list,
+  conditional requests (ETags) for playlists and playlist items, reference data (regions,
+  categories) only when older than ``YOUTUBE_REFERENCE_REFRESH_HOURS``, and a resumed run
+  (same run id) re-uses every page it already has instead of asking again.
+- **Exactly once**: a page lands in one transaction with its ledger row; a resumed run skips
+  the pages in its ledger.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import psycopg2
 
 from extract import resources as r
 from extract.client import YouTubeClient
-from extract.database import ConnectionInfo
-from extract.errors import ApiError, ExtractError, FatalApiError
-from extract.load import RawStore
-from extract.pagination import Page, iter_pages
+from extract.database import ConnectionInfo, DatabaseError
+from extract.errors import (
+    QUOTA_REASONS,
+    ApiError,
+    ApiUnreachable,
+    ExtractError,
+    FatalApiError,
+    redact,
+)
+from extract.load import LedgerRow, RawStore, request_key
+from extract.pagination import Page
+from extract.quota import Budget, Plan, exhausted, pacific_day, refusal
 from extract.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# The mostPopular chart holds at most 200 videos: 4 pages, when no earlier run measured it.
+CHART_PAGES_UNKNOWN = 4
+# Resources whose landed items a later step needs (ids); the others only need counting.
+_ITEMS_NEEDED = {r.CHANNELS.name, r.PLAYLISTS.name, r.PLAYLIST_ITEMS.name, r.I18N_REGIONS.name}
+_VIDEO_KIND = "youtube#video"
+_STEP_RESOURCES = {
+    "reference": {r.I18N_REGIONS.name, r.VIDEO_CATEGORIES.name},
+    "playlists": {r.PLAYLISTS.name},
+    "items": {r.PLAYLIST_ITEMS.name},
+    "videos": {r.VIDEOS.name},
+    "charts": {r.MOST_POPULAR.name},
+}
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -36,12 +72,18 @@ def new_run_id(now: datetime | None = None) -> str:
 class RunResult:
     run_id: str
     status: str  # succeeded | failed | incomplete
-    rows_landed: dict[str, int]
-    units_spent: int
+    rows_landed: dict[str, int]  # the run's totals (all attempts of a resumed run)
+    units_spent: int  # by this attempt
     units_by_method: dict[str, int]
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
     resumed: bool = False
+    notices: list[str] = field(default_factory=list)  # skipped, not failed (e.g. a 404 playlist)
+    pages_not_modified: int = 0  # 304s to our conditional requests
+    pages_reused: int = 0  # pages a resumed run already had
+    # Cut short by the database going away mid-run (a restart, a failover): worth resuming
+    # soon with the same run id. (An unreachable API was already retried request by request.)
+    retryable: bool = False
 
     @property
     def ok(self) -> bool:
@@ -49,10 +91,23 @@ class RunResult:
 
     def summary(self) -> str:
         rows = ", ".join(f"{t}={n}" for t, n in sorted(self.rows_landed.items())) or "no rows"
+        extra = ""
+        if self.pages_not_modified:
+            extra += f", {self.pages_not_modified} pages not modified"
+        if self.pages_reused:
+            extra += f", {self.pages_reused} pages already landed"
         return (
             f"extract run {self.run_id} {self.status} in {self.seconds:.1f}s: {rows}; "
-            f"{self.units_spent} quota units"
+            f"{self.units_spent} quota units{extra}"
         )
+
+
+class QuotaRefused(ExtractError):
+    """The rest of the run cannot be paid for with what is left of today's quota."""
+
+
+class DatabaseLost(Exception):
+    """The warehouse connection broke mid-run (restart, network): wraps the driver's error."""
 
 
 def _batches(ids: list[str], size: int = r.MAX_PAGE_SIZE) -> Iterator[list[str]]:
@@ -60,125 +115,508 @@ def _batches(ids: list[str], size: int = r.MAX_PAGE_SIZE) -> Iterator[list[str]]
         yield ids[start : start + size]
 
 
+def _dicts(items: Iterable[Any]) -> list[dict[str, Any]]:
+    """Items that are JSON objects; anything else is kept raw but never looked into."""
+    return [item for item in items if isinstance(item, dict)]
+
+
+def _get(value: Any, *path: str) -> Any:
+    """``value[path[0]][path[1]]...`` through dicts only; None when any step is missing."""
+    for name in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(name)
+    return value
+
+
+def _count(value: Any) -> int | None:
+    """A count the API sends as a string (uint64), or None: never a crash, never a made-up 0."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+def _pages_for(count: int | None) -> int:
+    return max(1, math.ceil(count / r.MAX_PAGE_SIZE)) if count is not None else 1
+
+
+def video_id_to_ask(item: dict[str, Any]) -> str | None:
+    """The video a playlist item points at, if videos.list can return it.
+
+    Items of another kind (a channel), deleted and private placeholders (no
+    ``videoPublishedAt``, privacy private/unspecified) and items without a video id are
+    skipped: asking for them would only fill batches.
+    """
+    kind = _get(item, "snippet", "resourceId", "kind")
+    if kind is not None and kind != _VIDEO_KIND:
+        return None
+    details = item.get("contentDetails")
+    video_id = _get(details, "videoId") or _get(item, "snippet", "resourceId", "videoId")
+    if not isinstance(video_id, str) or not video_id:
+        return None
+    if isinstance(details, dict) and not details.get("videoPublishedAt"):
+        return None
+    if _get(item, "status", "privacyStatus") in ("private", "privacyStatusUnspecified"):
+        return None
+    return video_id
+
+
+@dataclass
+class _Playlist:
+    playlist_id: str
+    item_count: int | None  # from playlists.list contentDetails / channel statistics
+
+
 class Extraction:
     """The steps of one run, sharing a client, a store and the run's failure list."""
 
-    def __init__(self, settings: Settings, client: YouTubeClient, store: RawStore, run_id: str):
+    def __init__(
+        self,
+        settings: Settings,
+        client: YouTubeClient,
+        store: RawStore,
+        run_id: str,
+        resumed: bool = False,
+    ) -> None:
         self.settings = settings
         self.client = client
         self.store = store
         self.run_id = run_id
         self.failures: list[str] = []
+        self.notices: list[str] = []
+        self.pages_not_modified = 0
+        self.pages_reused = 0
+        # What an earlier attempt of this run landed: re-used, never asked for again.
+        self.prior: dict[tuple[str, str, str], LedgerRow] = (
+            store.run_pages(run_id) if resumed else {}
+        )
+        self.bad_regions: set[str] = set()
+        # Knowledge for the quota plan, filled in as the steps run.
+        self.channels_found: list[dict[str, Any]] = []
+        self.playlists_found: list[_Playlist] | None = None
+        self.video_ids: list[str] | None = None
+        self.reference_due: tuple[bool, list[str]] | None = None
 
-    def _land_all(self, resource: r.Resource, params: dict[str, Any], what: str) -> list[dict]:
-        items: list[dict] = []
-        for page in iter_pages(self.client, resource, params, what):
-            self.store.land_page(self.run_id, page)
-            items.extend(page.items)
-        return items
+    # ------------------------------------------------------------------ pages
 
-    def _each(self, things: Iterable[Any], step: Callable[[Any], object]) -> None:
-        """Run ``step`` per thing; a non-fatal error is recorded and the loop goes on."""
+    def _listing(self, resource: r.Resource, params: dict[str, Any], what: str) -> list[Any]:
+        """Every page of one listing, following ``nextPageToken``; returns its items."""
+        key = request_key(params)
+        token, offset, number = "", 0, 1
+        seen: set[str] = set()
+        items: list[Any] = []
+        while True:
+            label = f"{what} (page {number})" if resource.paged else what
+            page_items, count, next_token = self._page(resource, params, key, token, offset, label)
+            items.extend(page_items)
+            offset += count
+            if not resource.paged or not next_token or next_token in seen:
+                return items  # a repeated token would loop forever: the listing is complete
+            seen.add(next_token)
+            token = next_token
+            number += 1
+
+    def _page(
+        self,
+        resource: r.Resource,
+        params: dict[str, Any],
+        key: str,
+        token: str,
+        offset: int,
+        what: str,
+    ) -> tuple[list[Any], int, str | None]:
+        """One page: (items, item count, next page token), from wherever it is cheapest."""
+        prior = self.prior.get((resource.name, key, token))
+        if prior is not None:
+            reused = self._reuse(resource, key, token, prior)
+            if reused is not None:
+                self.pages_reused += 1
+                return reused
+        call_params = dict(params)
+        if resource.paged:
+            call_params["maxResults"] = r.MAX_PAGE_SIZE
+            if token:
+                call_params["pageToken"] = token
+        matched = None
+        if resource.conditional:
+            matched = self.store.latest_etag(resource.name, key, token)
+        if matched is not None and matched.etag:
+            response = self.client.list(resource, call_params, what, etag=matched.etag)
+            if response.not_modified:
+                landing = self.store.landing_of(resource.name, key, token, matched.etag)
+                items = self._items_of(resource, landing, key, token)
+                if landing is not None and items is not None:
+                    self.store.record_not_modified(
+                        self.run_id,
+                        resource,
+                        params,
+                        token,
+                        matched,
+                        response.captured_at,
+                        response.cost,
+                    )
+                    self.pages_not_modified += 1
+                    return items, landing.item_count, matched.next_page_token
+                log.warning(
+                    "%s: not modified, but the items landed with ETag %s are not in the raw "
+                    "tables any more; asking again without the ETag",
+                    what,
+                    matched.etag,
+                )
+                response = self.client.list(resource, call_params, what)
+        else:
+            response = self.client.list(resource, call_params, what)
+        page = Page(
+            resource, params, token, offset, response.body, response.captured_at, response.cost
+        )
+        self.store.land_page(self.run_id, page)
+        return page.items, len(page.items), page.next_page_token
+
+    def _items_of(
+        self, resource: r.Resource, landing: LedgerRow | None, key: str, token: str
+    ) -> list[Any] | None:
+        """A landing's items (None if they are gone); only read for resources whose ids a
+        later step needs."""
+        if landing is None:
+            return None
+        if resource.name not in _ITEMS_NEEDED:
+            return []
+        items = self.store.landed_items(resource, landing.run_id, key, token)
+        return items if len(items) == landing.item_count else None
+
+    def _reuse(
+        self, resource: r.Resource, key: str, token: str, prior: LedgerRow
+    ) -> tuple[list[Any], int, str | None] | None:
+        """A page an earlier attempt of this run already has (landed, or a 304)."""
+        landing: LedgerRow | None = prior
+        if prior.not_modified and prior.etag:
+            landing = self.store.landing_of(resource.name, key, token, prior.etag)
+        items = self._items_of(resource, landing, key, token)
+        if landing is None or items is None:
+            return None
+        return items, landing.item_count, prior.next_page_token
+
+    # ------------------------------------------------------------------ per item
+
+    def _each(
+        self, things: Iterable[Any], step: Callable[[Any], object], name: Callable[[Any], str]
+    ) -> None:
+        """Run ``step`` per thing; an error of that thing is recorded and the loop goes on."""
         for thing in things:
             try:
                 step(thing)
-            except FatalApiError:
+            except (FatalApiError, ApiUnreachable, QuotaRefused, DatabaseLost):
                 raise
-            except (ApiError, ExtractError) as exc:
-                log.error("%s", exc)
+            except psycopg2.Error as exc:
+                raise DatabaseLost(exc) from exc
+            except ApiError as exc:
+                if exc.reason == "playlistNotFound":
+                    log.warning("%s", exc)
+                    self.notices.append(str(exc))
+                else:
+                    log.warning("%s", exc)
+                    self.failures.append(str(exc))
+            except ExtractError as exc:
+                log.warning("%s", exc)
                 self.failures.append(str(exc))
+            except Exception as exc:
+                # A bug met on odd data: that item fails, the others go on; -v shows where.
+                log.debug("unexpected error on %s", name(thing), exc_info=True)
+                message = redact(f"{name(thing)}: unexpected {type(exc).__name__}: {exc}")
+                log.warning("%s", message)
+                self.failures.append(f"{message} (run with -v for the traceback)")
 
-    def reference_data(self) -> None:
-        self._land_all(r.I18N_REGIONS, {}, "i18nRegions.list")
-        self._each(
-            self.settings.regions,
-            lambda region: self._land_all(
-                r.VIDEO_CATEGORIES, {"regionCode": region}, f"videoCategories.list {region}"
-            ),
-        )
+    # ------------------------------------------------------------------ quota plan
 
-    def channels(self) -> list[dict]:
-        found: list[dict] = []
-        for batch in _batches(self.settings.channel_ids):
-            found += self._land_all(r.CHANNELS, {"id": ",".join(batch)}, "channels.list")
-        returned = {item.get("id") for item in found}
-        for channel_id in self.settings.channel_ids:
-            if channel_id not in returned:
-                self.failures.append(
-                    f"channel {channel_id} was not found by the API: check YOUTUBE_CHANNEL_IDS"
-                )
-        log.info("channels: %d of %d found", len(found), len(self.settings.channel_ids))
+    def budget(self) -> Budget:
+        now = self.client.server_now()
+        return Budget(self.settings.daily_quota, self.store.units_spent_on(pacific_day(now)), now)
+
+    def plan(self, step: str) -> Plan:
+        """Units the steps from ``step`` on are expected to cost, with what is known now."""
+        order = ("reference", "playlists", "items", "videos", "charts")
+        wanted = order[order.index(step) :]
+        plan = Plan()
+        if "reference" in wanted:
+            i18n_due, regions_due = self._reference_due()
+            plan.units["reference"] = int(i18n_due) + len(regions_due)
+        if "playlists" in wanted:
+            previous = self.store.previous_page_counts(r.PLAYLISTS.name, self.run_id)
+            plan.units["playlists"] = sum(
+                previous.get(request_key({"channelId": c["id"]}), 1) for c in self.channels_found
+            )
+        if "items" in wanted:
+            plan.units["items"] = self._items_estimate()
+        if "videos" in wanted:
+            plan.units["videos"] = self._videos_estimate()
+        if "charts" in wanted:
+            previous = self.store.previous_page_counts(r.MOST_POPULAR.name, self.run_id)
+            plan.units["charts"] = sum(
+                previous.get(request_key(params), CHART_PAGES_UNKNOWN)
+                for params in self._chart_params()
+            )
+        # A resumed run re-uses the pages it has: they cost nothing again.
+        for step_name, names in _STEP_RESOURCES.items():
+            if step_name in plan.units:
+                have = sum(1 for (name, _, _) in self.prior if name in names)
+                plan.units[step_name] = max(0, plan.units[step_name] - have)
+        return plan
+
+    def _uploads(self) -> list[_Playlist]:
+        found = []
+        for channel in self.channels_found:
+            uploads = _get(channel, "contentDetails", "relatedPlaylists", "uploads")
+            if isinstance(uploads, str) and uploads:
+                found.append(_Playlist(uploads, _count(_get(channel, "statistics", "videoCount"))))
         return found
 
-    def playlists(self, channels: list[dict]) -> list[str]:
-        """All playlist ids to crawl: each channel's playlists and its uploads playlist."""
-        playlist_ids: list[str] = []
-        for channel in channels:
-            uploads = ((channel.get("contentDetails") or {}).get("relatedPlaylists") or {}).get(
-                "uploads"
+    def _items_estimate(self) -> int:
+        if self.playlists_found is not None:  # exact: itemCount of every playlist
+            return sum(_pages_for(p.item_count) for p in self.playlists_found)
+        previous = self.store.previous_page_counts(r.PLAYLIST_ITEMS.name, self.run_id)
+        uploads = sum(_pages_for(p.item_count) for p in self._uploads())
+        return max(sum(previous.values()), uploads)
+
+    def _videos_estimate(self) -> int:
+        if self.video_ids is not None:
+            return math.ceil(len(self.video_ids) / r.MAX_PAGE_SIZE)
+        previous = sum(self.store.previous_page_counts(r.VIDEOS.name, self.run_id).values())
+        if previous:
+            return previous
+        # Conservative: every item a distinct, available video.
+        counts = [p.item_count or 0 for p in (self.playlists_found or self._uploads())]
+        return math.ceil(sum(counts) / r.MAX_PAGE_SIZE)
+
+    def check_budget(self, step: str) -> None:
+        """Refuse to start ``step`` when the rest of the run cannot be paid for today."""
+        plan = self.plan(step)
+        budget = self.budget()
+        log.info(
+            "quota plan before %s: %d units (%s); %d of %d left today (%s, Pacific)",
+            step,
+            plan.total,
+            plan.describe(),
+            budget.left,
+            budget.limit,
+            budget.day,
+        )
+        if plan.total > budget.left:
+            raise QuotaRefused(refusal(budget, plan, step))
+
+    # ------------------------------------------------------------------ steps
+
+    def channels(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+
+        def fetch(batch: list[str]) -> None:
+            items = self._listing(r.CHANNELS, {"id": ",".join(batch)}, "channels.list")
+            found.extend(c for c in _dicts(items) if isinstance(c.get("id"), str))
+
+        self._each(_batches(self.settings.channel_ids), fetch, lambda b: "channels.list")
+        returned = {c["id"] for c in found}
+        if found or not self.failures:  # a failed call says nothing about the ids
+            for channel_id in self.settings.channel_ids:
+                if channel_id not in returned:
+                    self.failures.append(
+                        f"channel {channel_id} was not found by the API (channels.list returned "
+                        "nothing for it): check YOUTUBE_CHANNEL_IDS"
+                    )
+        self.channels_found = list({c["id"]: c for c in found}.values())
+        log.info("channels: %d of %d found", len(returned), len(self.settings.channel_ids))
+        return self.channels_found
+
+    def _reference_due(self) -> tuple[bool, list[str]]:
+        """Whether i18nRegions is due, and which regions' categories are."""
+        if self.reference_due is None:
+            now = self.client.server_now()
+            fresh = timedelta(hours=self.settings.reference_refresh_hours)
+
+            def due(last: datetime | None) -> bool:
+                return last is None or now - last >= fresh
+
+            regions = self.store.last_captured(r.I18N_REGIONS.name).get(request_key({}))
+            categories = self.store.last_captured(r.VIDEO_CATEGORIES.name)
+            self.reference_due = (
+                due(regions),
+                [
+                    region
+                    for region in self.settings.regions
+                    if region not in self.bad_regions
+                    and due(categories.get(request_key({"regionCode": region})))
+                ],
             )
-            if uploads:
-                playlist_ids.append(uploads)
+        return self.reference_due
 
-        def crawl(channel: dict) -> None:
-            items = self._land_all(
-                r.PLAYLISTS, {"channelId": channel["id"]}, f"playlists.list {channel['id']}"
+    def reference_data(self) -> None:
+        """i18nRegions and each region's videoCategories, when older than the refresh period."""
+        i18n_due, regions_due = self._reference_due()
+        regions: list[Any] = []
+        if i18n_due:
+            self._each(
+                [{}],
+                lambda params: regions.extend(
+                    self._listing(r.I18N_REGIONS, params, "i18nRegions.list")
+                ),
+                lambda params: "i18nRegions.list",
             )
-            playlist_ids.extend(item["id"] for item in items if item.get("id"))
+        else:
+            log.info(
+                "reference data: i18nRegions is fresh (< %gh)",
+                self.settings.reference_refresh_hours,
+            )
+            regions = self.store.latest_items(r.I18N_REGIONS)
+        known = {i["id"] for i in _dicts(regions) if isinstance(i.get("id"), str)}
+        if known:
+            # A region YouTube does not list would fail every call: say so once, spend nothing.
+            for region in self.settings.regions:
+                if region not in known:
+                    self.bad_regions.add(region)
+                    self.failures.append(
+                        f"region {region} is not a region YouTube supports (i18nRegions.list "
+                        "does not list it): check YOUTUBE_REGIONS"
+                    )
 
-        self._each(channels, crawl)
-        log.info("playlists: %d to crawl (uploads included)", len(playlist_ids))
-        return list(dict.fromkeys(playlist_ids))
+        def categories(region: str) -> None:
+            try:
+                self._listing(
+                    r.VIDEO_CATEGORIES, {"regionCode": region}, f"videoCategories.list {region}"
+                )
+            except ApiError as exc:
+                if exc.reason == "invalidRegionCode":
+                    self.bad_regions.add(region)
+                raise
 
-    def playlist_items(self, playlist_ids: list[str]) -> list[str]:
+        todo = [region for region in regions_due if region not in self.bad_regions]
+        fresh = len(self.settings.regions) - len(todo) - len(self.bad_regions)
+        if fresh > 0:
+            log.info("reference data: categories of %d regions are fresh", fresh)
+        self._each(todo, categories, lambda region: f"videoCategories.list {region}")
+
+    def playlists(self) -> list[_Playlist]:
+        """All playlists to crawl: each channel's playlists and its uploads playlist."""
+        found: dict[str, _Playlist] = {p.playlist_id: p for p in self._uploads()}
+        for channel in self.channels_found:
+            if not _get(channel, "contentDetails", "relatedPlaylists", "uploads"):
+                self.notices.append(
+                    f"channel {channel['id']}: no contentDetails.relatedPlaylists.uploads in "
+                    "the answer; its uploads playlist is not crawled this run"
+                )
+
+        def crawl(channel: dict[str, Any]) -> None:
+            channel_id = channel["id"]
+            items = self._listing(
+                r.PLAYLISTS, {"channelId": channel_id}, f"playlists.list {channel_id}"
+            )
+            for item in _dicts(items):
+                playlist_id = item.get("id")
+                kind = item.get("kind")
+                if not isinstance(playlist_id, str) or kind not in (None, "youtube#playlist"):
+                    continue
+                count = _count(_get(item, "contentDetails", "itemCount"))
+                found.setdefault(playlist_id, _Playlist(playlist_id, count))
+
+        self._each(self.channels_found, crawl, lambda c: f"playlists.list {c['id']}")
+        self.playlists_found = list(found.values())
+        log.info("playlists: %d to crawl (uploads included)", len(found))
+        return self.playlists_found
+
+    def playlist_items(self, playlists: list[_Playlist]) -> list[str]:
         """Crawl every playlist; returns the ids of videos worth asking videos.list about."""
-        video_ids: list[str] = []
+        video_ids: set[str] = set()
 
-        def crawl(playlist_id: str) -> None:
-            items = self._land_all(
-                r.PLAYLIST_ITEMS, {"playlistId": playlist_id}, f"playlistItems.list {playlist_id}"
+        def crawl(playlist: _Playlist) -> None:
+            items = self._listing(
+                r.PLAYLIST_ITEMS,
+                {"playlistId": playlist.playlist_id},
+                f"playlistItems.list {playlist.playlist_id}",
             )
-            for item in items:
-                details = item.get("contentDetails") or {}
-                # Deleted and private videos have no videoPublishedAt and are never returned
-                # by videos.list: asking for them would only fill batches (and spend units).
-                if details.get("videoId") and details.get("videoPublishedAt"):
-                    video_ids.append(details["videoId"])
+            for item in _dicts(items):
+                video_id = video_id_to_ask(item)
+                if video_id:
+                    video_ids.add(video_id)
 
-        self._each(playlist_ids, crawl)
-        unique = sorted(set(video_ids))
-        log.info("playlist items: %d distinct available videos", len(unique))
-        return unique
+        self._each(playlists, crawl, lambda p: f"playlistItems.list {p.playlist_id}")
+        self.video_ids = sorted(video_ids)
+        log.info("playlist items: %d distinct available videos", len(self.video_ids))
+        return self.video_ids
 
     def videos(self, video_ids: list[str]) -> None:
-        batches = list(_batches(video_ids))
+        # A resumed run asks only for the videos its earlier attempts did not ask for yet.
+        asked = self.store.requested_video_ids(self.run_id) if self.prior else set()
+        todo = [v for v in video_ids if v not in asked]
+        batches = list(_batches(todo))
 
         def fetch(numbered: tuple[int, list[str]]) -> None:
             number, batch = numbered
             what = f"videos.list batch {number}/{len(batches)}"
-            self._land_all(r.VIDEOS, {"id": ",".join(batch)}, what)
+            self._listing(r.VIDEOS, {"id": ",".join(batch)}, what)
 
-        self._each(enumerate(batches, 1), fetch)
+        self._each(
+            enumerate(batches, 1), fetch, lambda n: f"videos.list batch {n[0]}/{len(batches)}"
+        )
 
-    def charts(self) -> None:
-        pairs = [
-            (region, cat)
+    def _chart_params(self) -> list[dict[str, str]]:
+        return [
+            {"chart": "mostPopular", "regionCode": region, "videoCategoryId": category}
             for region in self.settings.regions
-            for cat in self.settings.chart_categories
+            if region not in self.bad_regions
+            for category in self.settings.chart_categories
         ]
 
-        def crawl(pair: tuple[str, str]) -> None:
-            region, category = pair
-            params = {"chart": "mostPopular", "regionCode": region, "videoCategoryId": category}
+    def charts(self) -> None:
+        def crawl(params: dict[str, str]) -> None:
+            region, category = params["regionCode"], params["videoCategoryId"]
+            if region in self.bad_regions:
+                return  # its first category already said why
             try:
-                self._land_all(r.MOST_POPULAR, params, f"mostPopular {region}/{category}")
+                self._listing(r.MOST_POPULAR, params, f"mostPopular {region}/{category}")
             except ApiError as exc:
                 if exc.reason == "videoChartNotFound":
                     log.info("no mostPopular chart for region %s category %s", region, category)
                     return
+                if exc.reason == "invalidRegionCode":
+                    self.bad_regions.add(region)
                 raise
 
-        self._each(pairs, crawl)
+        self._each(
+            self._chart_params(),
+            crawl,
+            lambda p: f"mostPopular {p['regionCode']}/{p['videoCategoryId']}",
+        )
+
+    def run(self) -> None:
+        """Every step, re-checking the quota plan before each one."""
+        self.channels()
+        self.check_budget("reference")
+        self.reference_data()
+        self.check_budget("playlists")
+        playlists = self.playlists()
+        self.check_budget("items")
+        video_ids = self.playlist_items(playlists)
+        self.check_budget("videos")
+        self.videos(video_ids)
+        self.check_budget("charts")
+        self.charts()
+
+
+def _config(settings: Settings) -> dict[str, Any]:
+    return {
+        "api_url": settings.api_url,
+        "channel_ids": settings.channel_ids,
+        "regions": settings.regions,
+        "chart_categories": settings.chart_categories,
+        "daily_quota": settings.daily_quota,
+        "reference_refresh_hours": settings.reference_refresh_hours,
+    }
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def run_extract(
@@ -187,50 +625,76 @@ def run_extract(
     run_id: str | None = None,
     client: YouTubeClient | None = None,
 ) -> RunResult:
-    """Run one extraction and record it in ``raw_youtube.extract_runs``."""
+    """Run one extraction (or resume ``run_id``) and record it in ``raw_youtube.extract_runs``.
+
+    Returns the result whatever happened to the API calls. Raises ``DatabaseError`` only when
+    the warehouse is unreachable, at the start or after losing it mid-run with no way back.
+    """
     started = time.monotonic()
     run_id = run_id or new_run_id()
-    client = client or YouTubeClient(settings)
-    store = RawStore(conn_info)
+    store = RawStore(conn_info)  # DatabaseError if unreachable: nothing to record then
     try:
-        store.ensure_schema()
-        resumed = store.start_run(
-            run_id,
-            datetime.now(UTC),
-            {
-                "api_url": settings.api_url,
-                "channel_ids": settings.channel_ids,
-                "regions": settings.regions,
-                "chart_categories": settings.chart_categories,
-            },
-        )
-        log.info("extract run %s %s", run_id, "resumed" if resumed else "started")
-        extraction = Extraction(settings, client, store, run_id)
-        status, message = "succeeded", None
         try:
-            extraction.reference_data()
-            channels = extraction.channels()
-            playlist_ids = extraction.playlists(channels)
-            video_ids = extraction.playlist_items(playlist_ids)
-            extraction.videos(video_ids)
-            extraction.charts()
-        except FatalApiError as exc:
+            store.ensure_schema()
+            resumed = store.start_run(run_id, datetime.now(UTC), _config(settings))
+        except psycopg2.Error as exc:
+            raise DatabaseError(
+                f"cannot prepare the raw schema in {conn_info.display_url}: {_first_line(exc)}"
+            ) from None
+        client = client or YouTubeClient(settings)
+        client.on_request = lambda record: store.record_request(run_id, record)
+        log.info("extract run %s %s", run_id, "resumed" if resumed else "started")
+        extraction = Extraction(settings, client, store, run_id, resumed)
+        status = "succeeded"
+        lost: BaseException | None = None
+        try:
+            extraction.run()
+        except QuotaRefused as exc:
             extraction.failures.append(str(exc))
-            status = "incomplete" if exc.reason == "quotaExceeded" else "failed"
+            status = "incomplete"
+        except FatalApiError as exc:
+            if exc.reason in QUOTA_REASONS:
+                extraction.failures.append(exhausted(exc.what, client.server_now(), run_id))
+                status = "incomplete"
+            else:
+                extraction.failures.append(str(exc))
+                status = "failed"
+        except ApiUnreachable as exc:
+            extraction.failures.append(str(exc))
+            status = "failed"
+        except DatabaseLost as exc:
+            lost = exc.__cause__ or exc
+        except psycopg2.Error as exc:
+            lost = exc
+        except ExtractError as exc:  # a step outside _each (none expected): still recorded
+            extraction.failures.append(str(exc))
+            status = "failed"
+        except Exception as exc:  # a bug: the run is closed as failed, not left "running"
+            log.debug("unexpected error in run %s", run_id, exc_info=True)
+            extraction.failures.append(
+                redact(f"unexpected {type(exc).__name__}: {exc} (run with -v for the traceback)")
+            )
+            status = "failed"
+        if lost is not None:
+            return _after_database_loss(
+                settings, conn_info, run_id, extraction, client, lost, started, resumed
+            )
         if extraction.failures and status == "succeeded":
             status = "failed"
-        if extraction.failures:
-            message = "; ".join(extraction.failures)
-        store.finish_run(run_id, status, message, client.units_spent)
+        message = "; ".join(extraction.failures) or None
+        rows = store.finish_run(run_id, status, message)
         result = RunResult(
             run_id=run_id,
             status=status,
-            rows_landed=dict(store.rows_landed),
+            rows_landed=rows,
             units_spent=client.units_spent,
             units_by_method=dict(client.units),
             failures=extraction.failures,
             seconds=time.monotonic() - started,
             resumed=resumed,
+            notices=extraction.notices,
+            pages_not_modified=extraction.pages_not_modified,
+            pages_reused=extraction.pages_reused,
         )
         log.info("%s", result.summary())
         return result
@@ -238,4 +702,54 @@ def run_extract(
         store.close()
 
 
-__all__ = ["Page", "RunResult", "new_run_id", "run_extract"]
+def _after_database_loss(
+    settings: Settings,
+    conn_info: ConnectionInfo,
+    run_id: str,
+    extraction: Extraction,
+    client: YouTubeClient,
+    error: BaseException,
+    started: float,
+    resumed: bool,
+) -> RunResult:
+    """The warehouse went away mid-run: record the run as failed if it is back, else raise."""
+    # psycopg2's connection context manager hides the cause behind "connection already
+    # closed" (its rollback fails too): the first error of the chain says what happened.
+    while isinstance(error.__context__, psycopg2.Error):
+        error = error.__context__
+    message = (
+        f"lost the database connection mid-run ({_first_line(error)}); the pages landed "
+        f"before are kept, the page in flight was rolled back: run again (or resume with "
+        f"`python -m extract --run-id {run_id}`)"
+    )
+    log.error("%s", message)
+    failures = [*extraction.failures, message]
+    try:
+        store = RawStore(conn_info)
+    except DatabaseError as exc:
+        raise DatabaseError(f"{message}; and it is still unreachable: {exc}") from None
+    try:
+        rows = store.finish_run(run_id, "failed", "; ".join(failures))
+    except psycopg2.Error as exc:
+        raise DatabaseError(
+            f"{message}; recording the failure failed too: {_first_line(exc)}"
+        ) from None
+    finally:
+        store.close()
+    return RunResult(
+        run_id=run_id,
+        status="failed",
+        rows_landed=rows,
+        units_spent=client.units_spent,
+        units_by_method=dict(client.units),
+        failures=failures,
+        seconds=time.monotonic() - started,
+        resumed=resumed,
+        notices=extraction.notices,
+        pages_not_modified=extraction.pages_not_modified,
+        pages_reused=extraction.pages_reused,
+        retryable=True,
+    )
+
+
+__all__ = ["RunResult", "new_run_id", "run_extract", "video_id_to_ask"]

@@ -44,7 +44,18 @@ class Settings:
     channel_ids: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
     chart_categories: list[str] = field(default_factory=lambda: ["0"])
-    timeout_seconds: float = 30.0
+    timeout_seconds: float = 30.0  # per HTTP request
+    # Transient errors (5xx, 429, rate limits, timeouts, resets, malformed bodies) are retried
+    # with full-jitter exponential backoff: at most this many attempts per request, and no
+    # retry that would start later than this many seconds after the first attempt.
+    retry_attempts: int = 5
+    retry_backoff_seconds: float = 1.0
+    retry_max_seconds: float = 120.0
+    # Units per Pacific-time day the project may spend (Google's default is 10,000); the run
+    # refuses work that the rest of today's budget cannot pay for.
+    daily_quota: int = 10_000
+    # i18nRegions and videoCategories change rarely: fetched again only after this long.
+    reference_refresh_hours: float = 24.0
 
     @property
     def uses_google(self) -> bool:
@@ -86,15 +97,50 @@ class Settings:
                 f"YOUTUBE_CHART_CATEGORIES has invalid category ids: {', '.join(bad)}. Use numeric "
                 "video category ids separated by commas (0 = all categories, 10 = Music)."
             )
-        try:
-            timeout = float(env.get("YOUTUBE_TIMEOUT_SECONDS", "30"))
-        except ValueError:
-            raise ConfigError("YOUTUBE_TIMEOUT_SECONDS must be a number of seconds.") from None
+        api_url = (env.get("YOUTUBE_API_URL") or GOOGLE_API_URL).strip().rstrip("/")
+        if not re.match(r"^https?://[^/\s]+", api_url):
+            raise ConfigError(
+                f"YOUTUBE_API_URL is not an http(s) URL: {api_url!r}. Leave it empty for "
+                "Google's API, or give the emulator's address, e.g. http://127.0.0.1:8765."
+            )
         return cls(
             api_key=api_key,
-            api_url=(env.get("YOUTUBE_API_URL") or GOOGLE_API_URL).rstrip("/"),
+            api_url=api_url,
             channel_ids=channel_ids,
             regions=list(dict.fromkeys(regions)),
             chart_categories=list(dict.fromkeys(categories)),
-            timeout_seconds=timeout,
+            timeout_seconds=_number(env, "YOUTUBE_TIMEOUT_SECONDS", 30.0, "seconds"),
+            retry_attempts=int(_number(env, "YOUTUBE_RETRY_ATTEMPTS", 5, "attempts", whole=True)),
+            retry_backoff_seconds=_number(env, "YOUTUBE_RETRY_BACKOFF_SECONDS", 1.0, "seconds"),
+            retry_max_seconds=_number(env, "YOUTUBE_RETRY_MAX_SECONDS", 120.0, "seconds"),
+            daily_quota=int(_number(env, "YOUTUBE_DAILY_QUOTA", 10_000, "units", whole=True)),
+            reference_refresh_hours=_number(
+                env, "YOUTUBE_REFERENCE_REFRESH_HOURS", 24.0, "hours", zero_ok=True
+            ),
         )
+
+
+def _number(
+    env: dict[str, str],
+    name: str,
+    default: float,
+    unit: str,
+    *,
+    whole: bool = False,
+    zero_ok: bool = False,
+) -> float:
+    """A positive number from the environment (empty = the default), or a ConfigError."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value < float("inf") or (value == 0 and not zero_ok):
+        kind = "a whole number" if whole else "a number"
+        floor = ">= 0" if zero_ok else "> 0"
+        raise ConfigError(
+            f"{name} must be {kind} of {unit} {floor}, got {raw!r} (default {default:g})."
+        )
+    return value

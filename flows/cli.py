@@ -26,7 +26,8 @@ def _cmd_emulator(args: argparse.Namespace) -> int:
 def _cmd_extract(args: argparse.Namespace) -> int:
     from extract.__main__ import main
 
-    return main(["--run-id", args.run_id] if args.run_id else [])
+    argv = ["--run-id", args.run_id] if args.run_id else []
+    return main([*argv, "-v"] if args.verbose else argv)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -139,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="port of the local Prefect server started when PREFECT_API_URL is unset",
     )
     p = add("extract", _cmd_extract, "run only the extraction into raw_youtube")
-    p.add_argument("--run-id", help="resume this run id")
+    p.add_argument(
+        "--run-id", help="resume this run id (pages it already landed are not asked again)"
+    )
     p = add("emulator", _cmd_emulator, "serve the local YouTube Data API emulator")
     p.add_argument("rest", nargs=argparse.REMAINDER, help="emulator options (--port, --seed...)")
     p = add("dbt", _cmd_dbt, "run dbt with the warehouse's profile, e.g. ytw dbt -- test")
@@ -166,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("pgserver", "httpx"):
         logging.getLogger(name).setLevel(logging.WARNING if not args.verbose else logging.DEBUG)
     from extract.database import DatabaseError
-    from extract.errors import ExtractError
+    from extract.errors import ExtractError, redact
     from extract.settings import ConfigError
 
     try:
@@ -182,7 +185,16 @@ def main(argv: list[str] | None = None) -> int:
     except (ExtractError, RuntimeError) as exc:
         if args.verbose:
             raise
-        print(f"ytw: {args.command} failed: {exc}", file=sys.stderr)
+        print(f"ytw: {args.command} failed: {redact(str(exc))}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # Prefect's FailedRun, a bug...: one line, the traceback on -v
+        if args.verbose:
+            raise
+        print(
+            f"ytw: {args.command} failed: {type(exc).__name__}: {redact(str(exc))} "
+            "(run with -v for the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
 
 

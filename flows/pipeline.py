@@ -1,7 +1,13 @@
 """The pipeline flow: extract every configured channel and region, then ``dbt build``.
 
 Failures are loud: the flow run fails (red in the Prefect UI) when extraction was incomplete
-or a dbt model or test failed, after dbt has still built what did land.
+or a dbt model or test failed, after dbt has still built what did land. It fails with a
+``Failed`` state carrying the message (no traceback in the logs: nothing crashed).
+
+The extract task is retried (resuming the same run id, so pages already landed are neither
+asked for nor landed again) when the database went away mid-run or could not be reached. Not
+for what a retry cannot fix: configuration, a bad key, the day's quota; API errors were
+already retried request by request.
 """
 
 from __future__ import annotations
@@ -15,21 +21,29 @@ prepare()
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.runtime import task_run as current_task_run  # noqa: E402
+from prefect.states import Failed, State  # noqa: E402
 
 from extract import database  # noqa: E402
-from extract.errors import FatalApiError  # noqa: E402
+from extract.errors import ExtractError, FatalApiError  # noqa: E402
 from extract.run import new_run_id, run_extract  # noqa: E402
 from extract.settings import ConfigError, Settings  # noqa: E402
 from flows import transform  # noqa: E402
+
+EXTRACT_RETRIES = 2
 
 
 class PipelineFailed(RuntimeError):
     """Extraction or dbt reported failures; the message lists them."""
 
 
+class ExtractInterrupted(ExtractError):
+    """The run stopped on something that may pass; the task retry resumes it."""
+
+
 def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry transient failures (API unreachable, database restarting), not ones that a
-    retry cannot fix: bad configuration, a bad key, the day's quota spent."""
+    """Retry what may pass (the database restarting), not what a retry cannot fix: bad
+    configuration, a bad key, the day's quota spent."""
     try:
         state.result()
     except (ConfigError, FatalApiError):
@@ -41,7 +55,7 @@ def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
 
 @task(
     name="extract-youtube",
-    retries=2,
+    retries=EXTRACT_RETRIES,
     retry_delay_seconds=[10, 60],
     retry_condition_fn=_worth_retrying,
     cache_policy=NO_CACHE,
@@ -55,6 +69,10 @@ def extract_task(run_id: str) -> dict[str, Any]:
     logger.info(result.summary())
     for failure in result.failures:
         logger.error(failure)
+    for notice in result.notices:
+        logger.warning(notice)
+    if result.retryable and current_task_run.run_count <= EXTRACT_RETRIES:
+        raise ExtractInterrupted(f"{result.summary()}: {'; '.join(result.failures)}")
     return asdict(result)
 
 
@@ -69,7 +87,7 @@ def dbt_build_task(full_refresh: bool = False) -> dict[str, Any]:
 
 
 @flow(name="tubewarehouse-pipeline", log_prints=True)
-def pipeline(full_refresh: bool = False) -> dict[str, Any]:
+def pipeline(full_refresh: bool = False) -> dict[str, Any] | State:
     """Extract, then build and test the warehouse."""
     logger = get_run_logger()
     Settings.from_env()  # a configuration error fails the run at once, before any task
@@ -83,6 +101,8 @@ def pipeline(full_refresh: bool = False) -> dict[str, Any]:
     if not built["success"] and not built["failures"]:
         problems.append("dbt build failed (see its log above)")
     if problems:
-        raise PipelineFailed("; ".join(problems))
+        message = "; ".join(problems)
+        logger.error("pipeline run %s failed: %s", run_id, message)
+        return Failed(message=message, data=PipelineFailed(message))
     logger.info("pipeline run %s succeeded", run_id)
     return {"extract": extracted, "dbt": built}

@@ -216,6 +216,18 @@ def chart_not_found(code: int = 400) -> ApiError:
     )
 
 
+def invalid_region_code(code: int = 400) -> ApiError:
+    # What Google answers for a well-formed code it does not support (e.g. "VE" once, "XX"):
+    # videoCategories.list and the mostPopular chart take only regions i18nRegions lists.
+    return ApiError(
+        code,
+        "The <code>regionCode</code> parameter specifies an invalid region code.",
+        "invalidRegionCode",
+        "youtube.parameter",
+        location="regionCode",
+    )
+
+
 def playlist_not_found(code: int = 404) -> ApiError:
     return ApiError(
         code,
@@ -893,6 +905,8 @@ def list_videos(call: Call) -> dict[str, Any]:
             status="INVALID_ARGUMENT",
         )
     region = (call.params.get("regionCode") or "US").upper()
+    if region not in world.regions:
+        raise invalid_region_code()
     category_id = call.params.get("videoCategoryId") or "0"
     try:
         ranked = world.chart(region, category_id, call.now)
@@ -917,7 +931,10 @@ def list_video_categories(call: Call) -> dict[str, Any]:
         by_id = {c.category_id: c for c in world.all_categories()}
         found = [by_id[i] for i in wanted if i in by_id]
     else:
-        found = list(world.categories.get(call.params["regionCode"].upper(), ()))
+        region = call.params["regionCode"].upper()
+        if region not in world.regions:
+            raise invalid_region_code()
+        found = list(world.categories.get(region, ()))
     return _with_etag(
         {
             "kind": "youtube#videoCategoryListResponse",

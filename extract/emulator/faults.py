@@ -67,6 +67,7 @@ REASONS: dict[str, tuple[int, Callable[[int], api.ApiError]]] = {
     "channelNotFound": (404, api.channel_not_found),
     "videoChartNotFound": (400, api.chart_not_found),
     "invalidPageToken": (400, api.invalid_page_token),
+    "invalidRegionCode": (400, api.invalid_region_code),
     "accessNotConfigured": (403, api.access_not_configured),
     "keyInvalid": (400, api.key_invalid_legacy),
     "API_KEY_INVALID": (400, lambda code: api.invalid_key()),  # Fault.api_error sets the code

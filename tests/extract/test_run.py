@@ -113,13 +113,16 @@ def test_rerunning_a_run_lands_nothing_twice(emulator: EmulatorServer, warehouse
     first = run_extract(settings_for(emulator), warehouse, run_id="run-a")
     counts = query(warehouse, "select count(*) from raw_youtube.videos")[0][0]
     pages = query(warehouse, "select count(*) from raw_youtube.pages")[0][0]
+    units = emulator.quota()["total"]
 
     again = run_extract(settings_for(emulator), warehouse, run_id="run-a")
 
     assert again.resumed and not first.resumed
     assert query(warehouse, "select count(*) from raw_youtube.videos")[0][0] == counts
     assert query(warehouse, "select count(*) from raw_youtube.pages")[0][0] == pages
-    assert sum(again.rows_landed.values()) == 0
+    # the resumed run re-uses every page it has: nothing is asked (or paid for) again
+    assert again.units_spent == 0 and emulator.quota()["total"] == units
+    assert again.rows_landed == first.rows_landed  # the run's totals, unchanged
     dupes = query(
         warehouse,
         "select count(*) from (select run_id, item->>'id' from raw_youtube.playlist_items "

@@ -65,3 +65,51 @@ def test_unreachable_database_is_one_line_and_exit_3(command: str, tmp_path: Pat
     assert result.returncode == 3
     assert "cannot connect to PostgreSQL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_a_failed_run_is_one_line_without_traceback(warehouse) -> None:
+    """An unknown channel fails the flow run: `ytw run` says so in one line, exit 1."""
+    from extract.emulator import Clock, EmulatorServer, World
+    from tests.conftest import EMULATOR_START
+
+    world = World.small()
+    unknown = "UC" + "q" * 22
+    with EmulatorServer(world, Clock(EMULATOR_START, frozen=True)) as server:
+        result = ytw(
+            "run",
+            env={
+                "DATABASE_URL": warehouse.url,
+                "YOUTUBE_API_URL": server.url,
+                "YOUTUBE_API_KEY": "k",
+                "YOUTUBE_CHANNEL_IDS": f"{world.tracked_channel_ids[0]},{unknown}",
+                "YOUTUBE_REGIONS": "US",
+            },
+        )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("ytw: run failed:")]
+    assert unknown in line and "YOUTUBE_CHANNEL_IDS" in line
+
+
+def test_unreachable_api_is_one_line_and_exit_1(warehouse) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # free, and nothing will listen on it
+    result = ytw(
+        "extract",
+        env={
+            "DATABASE_URL": warehouse.url,
+            "YOUTUBE_API_URL": f"http://127.0.0.1:{port}",
+            "YOUTUBE_API_KEY": "k",
+            "YOUTUBE_CHANNEL_IDS": "UC" + "a" * 22,
+            "YOUTUBE_RETRY_ATTEMPTS": "2",
+            "YOUTUBE_RETRY_BACKOFF_SECONDS": "0.01",
+        },
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (line,) = [x for x in result.stderr.splitlines() if "failed:" in x]
+    assert f"cannot reach the YouTube API at http://127.0.0.1:{port}" in line
+    assert "YOUTUBE_API_URL" in line

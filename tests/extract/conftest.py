@@ -1,0 +1,24 @@
+"""Fixtures for the extractor's resilience tests: an emulator over a small world whose
+listings span several pages, with a frozen clock, faults and mutations cleared per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from extract.emulator import Clock, EmulatorServer, World
+from tests.conftest import EMULATOR_START
+from tests.extract.faultkit import paged_world
+
+
+@pytest.fixture(scope="session")
+def small_paged_world() -> World:
+    return paged_world()
+
+
+@pytest.fixture
+def paged(small_paged_world: World) -> Iterator[EmulatorServer]:
+    """A private emulator (own clock, quota, faults) over the small multi-page world."""
+    with EmulatorServer(small_paged_world, Clock(EMULATOR_START, frozen=True)) as server:
+        yield server
