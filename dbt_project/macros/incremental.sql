@@ -3,13 +3,14 @@
     in the model, minus `lookback_hours` (pages can land late, and a rerun must see the rows it
     replaces). Returned as a timestamp literal computed before the model's query runs, so the
     database plans the read with a known bound and uses the raw tables' captured_at index
-    instead of scanning the whole history.
+    instead of scanning the whole history. On a full build (not incremental) it is
+    1900-01-01, so models can filter unconditionally.
 #}
 {% macro incremental_cutoff(column, lookback_hours=none) -%}
     {%- set hours = lookback_hours if lookback_hours is not none
         else var('incremental_lookback_hours', 3) -%}
     {%- set cutoff = none -%}
-    {%- if execute -%}
+    {%- if execute and is_incremental() -%}
         {%- set result = run_query(
             'select ' ~ dbt.dateadd('hour', -hours, 'max(' ~ column ~ ')') ~ ' from ' ~ this
         ) -%}
@@ -24,7 +25,7 @@
 #}
 {% macro incremental_cutoff_date(column, lookback_days=0, month_start=false) -%}
     {%- set cutoff = none -%}
-    {%- if execute -%}
+    {%- if execute and is_incremental() -%}
         {%- set result = run_query('select max(' ~ column ~ ') from ' ~ this) -%}
         {%- set latest = result.columns[0].values()[0] -%}
         {%- if latest is not none -%}

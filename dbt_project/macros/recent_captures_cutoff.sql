@@ -7,8 +7,8 @@
 #}
 {% macro recent_captures_cutoff() -%}
     {%- set cutoff = none -%}
-    {%- if execute -%}
-        {%- set pages = graph.sources['source.tubewarehouse.youtube.pages'] -%}
+    {%- set pages = graph.sources['source.tubewarehouse.youtube.pages'] if execute else none -%}
+    {%- if pages and adapter.get_relation(pages.database, pages.schema, pages.identifier) -%}
         {%- set result = run_query(
             'select ' ~ dbt.dateadd('day', -var('test_recent_days', 2), 'max(captured_at)')
             ~ ' from ' ~ pages.database ~ '.' ~ pages.schema ~ '.' ~ pages.identifier

@@ -14,13 +14,13 @@
     )
 }}
 {%- set incremental = is_incremental() %}
-{%- set cutoff = incremental_cutoff('last_seen_at', 0) if incremental else none %}
+{%- set cutoff = incremental_cutoff('last_seen_at', 0) %}
 
 with
 
 trending_videos as (
     select * from {{ ref('trending_videos') }}
-    {% if cutoff %}where captured_at > {{ cutoff }}{% endif %}
+    where captured_at > {{ cutoff }}
 ),
 
 latest_entry as (

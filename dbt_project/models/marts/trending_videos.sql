@@ -15,7 +15,7 @@
         indexes=[{'columns': ['captured_at'], 'type': 'brin'}, {'columns': ['video_id']}],
     )
 }}
-{%- set cutoff = incremental_cutoff('captured_at') if is_incremental() else none %}
+{%- set cutoff = incremental_cutoff('captured_at') %}
 
 with
 
@@ -24,20 +24,8 @@ chart_entries as (
     where
         video_id is not null
         and region_code is not null
-        {% if cutoff %}and captured_at > {{ cutoff }}{% endif %}
+        and captured_at > {{ cutoff }}
 ),
-
-{% if cutoff %}
-    stored as (
-        select
-            region_code,
-            chart_category_id,
-            captured_at,
-            chart_rank
-        from {{ this }}
-        where captured_at > {{ cutoff }}
-    ),
-{% endif %}
 
 ranked as (
     select
@@ -47,6 +35,17 @@ ranked as (
             order by chart_rank
         ) as occurrence_in_chart
     from chart_entries
+),
+
+stored as (
+    -- entries already in the table (none on a full build)
+    select
+        stored_rows.region_code,
+        stored_rows.chart_category_id,
+        stored_rows.captured_at,
+        stored_rows.chart_rank
+    from {{ this if is_incremental() else '(select * from chart_entries where 1 = 0)' }} as stored_rows
+    where stored_rows.captured_at > {{ cutoff }}
 ),
 
 one_per_key as (
@@ -77,17 +76,15 @@ final as (
         one_per_key.like_count,
         one_per_key.comment_count
     from one_per_key
-    {% if cutoff %}
-        left join stored
-            on
-                one_per_key.region_code = stored.region_code
-                and one_per_key.chart_category_id = stored.chart_category_id
-                and one_per_key.captured_at = stored.captured_at
-                and one_per_key.chart_rank = stored.chart_rank
-    {% endif %}
+    left join stored
+        on
+            one_per_key.region_code = stored.region_code
+            and one_per_key.chart_category_id = stored.chart_category_id
+            and one_per_key.captured_at = stored.captured_at
+            and one_per_key.chart_rank = stored.chart_rank
     where
         one_per_key.occurrence_of_key = 1
-        {% if cutoff %}and stored.region_code is null{% endif %}
+        and stored.region_code is null
 )
 
 select * from final

@@ -12,14 +12,13 @@
         on_schema_change='append_new_columns',
     )
 }}
-{%- set cutoff = incremental_cutoff_date('last_stats_date', 1, month_start=true)
-    if is_incremental() else none %}
+{%- set cutoff = incremental_cutoff_date('last_stats_date', 1, month_start=true) %}
 
 with
 
 video_days as (
     select * from {{ ref('video_daily_stats') }}
-    {% if cutoff %}where stats_date >= {{ cutoff }}{% endif %}
+    where stats_date >= {{ cutoff }}
 ),
 
 final as (

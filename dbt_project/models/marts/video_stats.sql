@@ -17,7 +17,7 @@
         indexes=[{'columns': ['captured_at'], 'type': 'brin'}],
     )
 }}
-{%- set cutoff = incremental_cutoff('captured_at') if is_incremental() else none %}
+{%- set cutoff = incremental_cutoff('captured_at') %}
 
 with
 
@@ -26,7 +26,7 @@ video_items as (
     where
         video_id is not null
         and not is_statistics_missing
-        {% if cutoff %}and captured_at > {{ cutoff }}{% endif %}
+        and captured_at > {{ cutoff }}
 ),
 
 chart_entries as (
@@ -34,18 +34,8 @@ chart_entries as (
     where
         video_id is not null
         and not is_statistics_missing
-        {% if cutoff %}and captured_at > {{ cutoff }}{% endif %}
+        and captured_at > {{ cutoff }}
 ),
-
-{% if cutoff %}
-    stored as (
-        select
-            video_id,
-            captured_at
-        from {{ this }}
-        where captured_at > {{ cutoff }}
-    ),
-{% endif %}
 
 unioned as (
     select
@@ -71,6 +61,15 @@ unioned as (
         true as is_chart_capture,
         2 as source_priority
     from chart_entries
+),
+
+stored as (
+    -- captures already in the table (none on a full build)
+    select
+        stored_rows.video_id,
+        stored_rows.captured_at
+    from {{ this if is_incremental() else '(select * from unioned where 1 = 0)' }} as stored_rows
+    where stored_rows.captured_at > {{ cutoff }}
 ),
 
 first_of_run as (
@@ -104,15 +103,13 @@ final as (
         one_per_capture.video_id,
         one_per_capture.is_chart_capture
     from one_per_capture
-    {% if cutoff %}
-        left join stored
-            on
-                one_per_capture.video_id = stored.video_id
-                and one_per_capture.captured_at = stored.captured_at
-    {% endif %}
+    left join stored
+        on
+            one_per_capture.video_id = stored.video_id
+            and one_per_capture.captured_at = stored.captured_at
     where
         one_per_capture.occurrence_in_capture = 1
-        {% if cutoff %}and stored.video_id is null{% endif %}
+        and stored.video_id is null
 )
 
 select * from final

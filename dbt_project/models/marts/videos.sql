@@ -15,7 +15,7 @@
     )
 }}
 {%- set incremental = is_incremental() %}
-{%- set cutoff = incremental_cutoff('last_observed_at') if incremental else none %}
+{%- set cutoff = incremental_cutoff('last_observed_at') %}
 {%- set attributes = [
     'channel_id', 'channel_title', 'title', 'category_id', 'published_at',
     'duration_iso8601', 'duration_seconds', 'privacy_status', 'view_count', 'like_count',
@@ -28,26 +28,26 @@ video_items as (
     select * from {{ ref('stg_youtube__videos') }}
     where
         video_id is not null
-        {% if cutoff %}and captured_at > {{ cutoff }}{% endif %}
+        and captured_at > {{ cutoff }}
 ),
 
 chart_entries as (
     select * from {{ ref('stg_youtube__most_popular_videos') }}
     where
         video_id is not null
-        {% if cutoff %}and captured_at > {{ cutoff }}{% endif %}
+        and captured_at > {{ cutoff }}
 ),
 
 video_requests as (
     select * from {{ ref('int_video_requests_unnested') }}
-    {% if cutoff %}where captured_at > {{ cutoff }}{% endif %}
+    where captured_at > {{ cutoff }}
 ),
 
 playlist_items as (
     select * from {{ ref('stg_youtube__playlist_items') }}
     where
         video_id is not null
-        {% if cutoff %}and captured_at > {{ cutoff }}{% endif %}
+        and captured_at > {{ cutoff }}
 ),
 
 channels as (
