@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # Telemetry is switched off by the project itself (flows/env.py) in everything it launches.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install browser demo test lint format docs clean
+.PHONY: install browser demo test bench lint format docs clean
 
 install: $(STAMP)
 
@@ -33,6 +33,12 @@ test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The benchmarks whose numbers the README quotes (the dbt one lands 6M rows: ~10 min, ~20 GB).
+bench: $(STAMP)
+	$(BIN)/python -m bench.quota
+	$(BIN)/python -m bench.landing
+	$(BIN)/python -m bench.dbt_incremental
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

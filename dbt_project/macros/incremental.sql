@@ -11,6 +11,7 @@
         else var('incremental_lookback_hours', 3) -%}
     {%- set cutoff = none -%}
     {%- if execute and is_incremental() -%}
+        {%- do require_column(column) -%}
         {%- set result = run_query(
             'select ' ~ dbt.dateadd('hour', -hours, 'max(' ~ column ~ ')') ~ ' from ' ~ this
         ) -%}
@@ -26,6 +27,7 @@
 {% macro incremental_cutoff_date(column, lookback_days=0, month_start=false) -%}
     {%- set cutoff = none -%}
     {%- if execute and is_incremental() -%}
+        {%- do require_column(column) -%}
         {%- set result = run_query('select max(' ~ column ~ ') from ' ~ this) -%}
         {%- set latest = result.columns[0].values()[0] -%}
         {%- if latest is not none -%}
@@ -36,4 +38,19 @@
         {%- endif -%}
     {%- endif -%}
     cast('{{ cutoff if cutoff is not none else "1900-01-01" }}' as date)
+{%- endmacro %}
+
+{#
+    An incremental model's existing table must have the column its next read starts from;
+    a table built by an older version of the project may not: say what to do.
+#}
+{% macro require_column(column) -%}
+    {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- if column not in names -%}
+        {%- do exceptions.raise_compiler_error(
+            this ~ ' was built by an older version of tubewarehouse (it has no column `'
+            ~ column ~ '`). Rebuild the marts from the raw history once: '
+            ~ '`ytw dbt -- build --full-refresh` (the raw tables are kept).'
+        ) -%}
+    {%- endif -%}
 {%- endmacro %}
