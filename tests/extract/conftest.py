@@ -3,13 +3,14 @@ listings span several pages, with a frozen clock, faults and mutations cleared p
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
 
 from extract.emulator import Clock, EmulatorServer, World
 from tests.conftest import EMULATOR_START
-from tests.extract.faultkit import paged_world
+from tests.extract.faultkit import KEY, paged_world
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +23,13 @@ def paged(small_paged_world: World) -> Iterator[EmulatorServer]:
     """A private emulator (own clock, quota, faults) over the small multi-page world."""
     with EmulatorServer(small_paged_world, Clock(EMULATOR_START, frozen=True)) as server:
         yield server
+
+
+@pytest.fixture
+def key_never_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Debug logs of every library are captured (the Google client logs its URLs there):
+    the test's API key must appear in none of them."""
+    caplog.set_level(logging.DEBUG)
+    yield
+    assert KEY not in caplog.text
+    assert "key=REDACTED" in caplog.text or "URL being requested" not in caplog.text

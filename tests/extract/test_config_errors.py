@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Iterator
 
 import pytest
 
@@ -25,12 +24,7 @@ from tests.extract.faultkit import (
     tables_containing,
 )
 
-
-@pytest.fixture(autouse=True)
-def key_never_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    caplog.set_level(logging.DEBUG)
-    yield
-    assert KEY not in caplog.text
+pytestmark = pytest.mark.usefixtures("key_never_logged")
 
 
 def zz_probe() -> Fault:

@@ -4,10 +4,9 @@ client; every test also checks the quota ledger and that the API key leaked nowh
 
 from __future__ import annotations
 
-import logging
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -30,14 +29,7 @@ from tests.extract.faultkit import (
     tables_containing,
 )
 
-
-@pytest.fixture(autouse=True)
-def key_never_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """Debug logs of every library are captured: the Google client logs its URLs there."""
-    caplog.set_level(logging.DEBUG)
-    yield
-    assert KEY not in caplog.text
-    assert "key=REDACTED" in caplog.text or "URL being requested" not in caplog.text
+pytestmark = pytest.mark.usefixtures("key_never_logged")
 
 
 def biggest_playlist(world: World) -> str:

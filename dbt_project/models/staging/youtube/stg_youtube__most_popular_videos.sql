@@ -21,22 +21,7 @@ renamed as (
         {{ json_text('item', ['snippet', 'categoryId']) }} as category_id,
         cast({{ json_text('item', ['snippet', 'publishedAt']) }} as timestamp with time zone)
             as published_at,
-        {{ json_text('item', ['contentDetails', 'duration']) }} as duration_iso8601,
-        {{ iso8601_duration_seconds(json_text('item', ['contentDetails', 'duration'])) }}
-            as duration_seconds,
-        {{ json_text('item', ['status', 'privacyStatus']) }} as privacy_status,
-        {{ count_to_bigint(json_text('item', ['statistics', 'viewCount'])) }} as view_count,
-        {{ count_to_bigint(json_text('item', ['statistics', 'likeCount'])) }} as like_count,
-        {{ count_to_bigint(json_text('item', ['statistics', 'commentCount'])) }} as comment_count,
-        case
-            when {{ json_has_key('item', [], 'statistics') }}
-                then not {{ json_has_key('item', ['statistics'], 'likeCount') }}
-        end as is_like_count_hidden,
-        case
-            when {{ json_has_key('item', [], 'statistics') }}
-                then not {{ json_has_key('item', ['statistics'], 'commentCount') }}
-        end as is_comment_count_hidden,
-        not {{ json_has_key('item', [], 'statistics') }} as is_statistics_missing
+        {{ video_item_statistics_columns('item') }}
     from source
 )
 

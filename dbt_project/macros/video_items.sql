@@ -48,3 +48,28 @@
         when regexp_full_match({{ text_expression }}, '[0-9]{1,18}') then cast({{ text_expression }} as bigint)
     end
 {%- endmacro %}
+
+{#
+    The columns every video item carries the same way, from videos.list and from the charts:
+    duration, counts (absent = NULL, never 0) and the flags that say why a count is NULL.
+#}
+{% macro video_item_statistics_columns(item) -%}
+    {{ json_text(item, ['contentDetails', 'duration']) }} as duration_iso8601,
+    {{ iso8601_duration_seconds(json_text(item, ['contentDetails', 'duration'])) }}
+        as duration_seconds,
+    {{ json_text(item, ['status', 'privacyStatus']) }} as privacy_status,
+    -- counts are uint64 strings; an absent key (hidden likes, disabled comments) stays NULL
+    {{ count_to_bigint(json_text(item, ['statistics', 'viewCount'])) }} as view_count,
+    {{ count_to_bigint(json_text(item, ['statistics', 'likeCount'])) }} as like_count,
+    {{ count_to_bigint(json_text(item, ['statistics', 'commentCount'])) }} as comment_count,
+    -- without the statistics part nothing is known about hiding: NULL, not true
+    case
+        when {{ json_has_key(item, [], 'statistics') }}
+            then not {{ json_has_key(item, ['statistics'], 'likeCount') }}
+    end as is_like_count_hidden,
+    case
+        when {{ json_has_key(item, [], 'statistics') }}
+            then not {{ json_has_key(item, ['statistics'], 'commentCount') }}
+    end as is_comment_count_hidden,
+    not {{ json_has_key(item, [], 'statistics') }} as is_statistics_missing
+{%- endmacro %}
