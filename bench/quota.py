@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -46,29 +45,6 @@ from extract.settings import Settings, project_root
 RESULTS = project_root() / "bench" / "results"
 START = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 PAGE = 50
-
-
-def minimum(world: World, at: datetime) -> dict[str, int]:
-    """The fewest pages (= units) a complete run over ``world`` can fetch, by step."""
-    channels = world.tracked_channel_ids
-    crawled = [p for c in channels for p in [*world.playlists_of(c), world.uploads(c)]]
-    videos = {
-        item.video_id
-        for playlist in crawled
-        for item in playlist.items
-        if item.video_id in world.videos and world.videos[item.video_id].is_public
-    }
-    return {
-        "channels": math.ceil(len(channels) / PAGE),
-        # a listing costs at least one page, even an empty one
-        "playlists": sum(max(1, math.ceil(len(world.playlists_of(c)) / PAGE)) for c in channels),
-        "items": sum(max(1, math.ceil(len(p.items) / PAGE)) for p in crawled),
-        "videos": math.ceil(len(videos) / PAGE),
-        "charts": sum(
-            math.ceil(len(world.chart(region, "0", at)) / PAGE) for region in world.region_codes
-        ),
-        "reference": 1 + len(world.region_codes),
-    }
 
 
 def _database(admin: ConnectionInfo) -> ConnectionInfo:
@@ -124,7 +100,7 @@ def run_pair(admin: ConnectionInfo, world: World, not_modified_cost: int) -> dic
                 "units_ledger": sum(ledger.values()),
                 "by_method": ledger,
                 "pages_not_modified": result.pages_not_modified,
-                "minimum": minimum(world, clock.now()),
+                "minimum": world.minimum_pages(clock.now()),
             }
     return runs
 

@@ -448,6 +448,42 @@ class World:
                 self._chart_cache[key] = cached
         return list(cached)
 
+    # ----------------------------------------------------------------- quota
+
+    def available_video_ids(self) -> set[str]:
+        """Public videos of the tracked channels' playlists (uploads included): what a run
+        asks videos.list about."""
+        return {
+            item.video_id
+            for playlist in self.crawled_playlists()
+            for item in playlist.items
+            if item.video_id in self.videos and self.videos[item.video_id].is_public
+        }
+
+    def crawled_playlists(self) -> list[Playlist]:
+        """Every playlist a run crawls: the tracked channels' playlists and uploads."""
+        return [
+            playlist
+            for channel_id in self.tracked_channel_ids
+            for playlist in [*self.playlists_of(channel_id), self.uploads(channel_id)]
+        ]
+
+    def minimum_pages(self, at: datetime, regions: list[str] | None = None) -> dict[str, int]:
+        """The fewest pages (= quota units at 1 a call) a complete run at ``at`` can fetch,
+        by step: 1 + Σ⌈playlists/50⌉ + Σ⌈items/50⌉ + ⌈videos/50⌉ + chart pages, plus the
+        reference data (i18nRegions, videoCategories per region). A listing costs at least
+        one page, even an empty one."""
+        regions = self.region_codes if regions is None else regions
+        channels = self.tracked_channel_ids
+        return {
+            "channels": math.ceil(len(channels) / 50),
+            "playlists": sum(max(1, math.ceil(len(self.playlists_of(c)) / 50)) for c in channels),
+            "items": sum(max(1, math.ceil(len(p.items) / 50)) for p in self.crawled_playlists()),
+            "videos": math.ceil(len(self.available_video_ids()) / 50),
+            "charts": sum(math.ceil(len(self.chart(r, "0", at)) / 50) for r in regions),
+            "reference": 1 + len(regions),
+        }
+
     # ----------------------------------------------------------------- overview
 
     def summary(self) -> dict[str, Any]:

@@ -3,7 +3,6 @@ landed (duplicates, partial pages, the quota ledger, the API key anywhere in the
 
 from __future__ import annotations
 
-import math
 import os
 import subprocess
 import sys
@@ -85,31 +84,18 @@ def extract_cli(
 
 
 def expected(world: World, at: datetime, regions: list[str] | None = None) -> dict[str, Any]:
-    """What a complete run lands from ``world`` at ``at``, derived by hand, and its units."""
+    """What a complete run lands from ``world`` at ``at``, and its units."""
     regions = regions if regions is not None else world.region_codes
-    channels = world.tracked_channel_ids
-    playlists = [p for c in channels for p in world.playlists_of(c)]
-    crawled = playlists + [world.uploads(c) for c in channels]
-    items = [item for p in crawled for item in p.items]
-    video_ids = {
-        i.video_id
-        for i in items
-        if i.video_id in world.videos and world.videos[i.video_id].is_public
-    }
-    charts = {r: world.chart(r, "0", at) for r in regions}
-    pages = {
-        "channels": 1,
-        "playlists": sum(math.ceil(len(world.playlists_of(c)) / 50) or 1 for c in channels),
-        "items": sum(math.ceil(len(p.items) / 50) or 1 for p in crawled),
-        "videos": math.ceil(len(video_ids) / 50),
-        "charts": sum(math.ceil(len(ids) / 50) for ids in charts.values()),
-        "reference": 1 + len(regions),
-    }
+    crawled = world.crawled_playlists()
+    pages = world.minimum_pages(at, regions)
     return {
-        "playlists": {p.playlist_id for p in playlists},
-        "playlist_items": {i.playlist_item_id for i in items},
-        "videos": video_ids,
-        "charts": charts,
+        "playlists": {
+            p.playlist_id for c in world.tracked_channel_ids for p in world.playlists_of(c)
+        },
+        "playlist_items": {i.playlist_item_id for p in crawled for i in p.items},
+        "videos": world.available_video_ids(),
+        "charts": {r: world.chart(r, "0", at) for r in regions},
+        "categories": sum(len(world.categories[r]) for r in regions),
         "pages": pages,
         "units": sum(pages.values()),
         "minimum": sum(pages.values()) - pages["reference"],  # the issue's formula

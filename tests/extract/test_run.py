@@ -2,50 +2,19 @@
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
 
 from googleapiclient.discovery import build
 
-from extract.emulator import EmulatorServer, World
+from extract.emulator import EmulatorServer
 from extract.run import run_extract
 from tests.conftest import query, settings_for
-
-
-def expected_world(world: World, at) -> dict:
-    """What a complete run must land, derived from the emulator's world by hand."""
-    channels = world.tracked_channel_ids
-    playlists = [p for c in channels for p in world.playlists_of(c)]
-    crawled = playlists + [world.uploads(c) for c in channels]
-    items = [item for p in crawled for item in p.items]
-    video_ids = {
-        i.video_id
-        for i in items
-        if i.video_id in world.videos and world.videos[i.video_id].is_public
-    }
-    charts = {r: world.chart(r, "0", at) for r in world.region_codes}
-    units = (
-        1  # channels.list, 3 ids in one call
-        + sum(math.ceil(len(world.playlists_of(c)) / 50) or 1 for c in channels)
-        + sum(math.ceil(len(p.items) / 50) or 1 for p in crawled)
-        + math.ceil(len(video_ids) / 50)
-        + sum(math.ceil(len(ids) / 50) for ids in charts.values())
-        + 1  # i18nRegions.list
-        + len(world.region_codes)  # videoCategories.list per region
-    )
-    return {
-        "playlists": {p.playlist_id for p in playlists},
-        "playlist_items": {i.playlist_item_id for i in items},
-        "videos": video_ids,
-        "charts": charts,
-        "categories": sum(len(world.categories[r]) for r in world.region_codes),
-        "units": units,
-    }
+from tests.extract.faultkit import expected as expected_run
 
 
 def test_full_run_lands_every_resource_completely(emulator: EmulatorServer, warehouse) -> None:
     world = emulator.world
-    expected = expected_world(world, emulator.clock.now())
+    expected = expected_run(world, emulator.clock.now())
 
     result = run_extract(settings_for(emulator), warehouse)
 
@@ -77,7 +46,7 @@ def test_full_run_lands_every_resource_completely(emulator: EmulatorServer, ware
 
 
 def test_run_spends_exactly_the_theoretical_minimum_of_quota(emulator, warehouse) -> None:
-    expected = expected_world(emulator.world, emulator.clock.now())
+    expected = expected_run(emulator.world, emulator.clock.now())
 
     result = run_extract(settings_for(emulator), warehouse)
 
