@@ -40,7 +40,6 @@ from extract.quota import pacific_day
 
 SCHEMA = "raw_youtube"
 ITEM_COLUMNS = "run_id, captured_at, request_key, page_token, item_index, request, item"
-BIGINT_MAX = 2**63 - 1
 
 _ITEM_TABLE = """
 create table if not exists {schema}.{table} (
@@ -181,17 +180,6 @@ def copy_rows(
     )
 
 
-def _bigint(value: Any) -> int | None:
-    """A count for a bigint column, or None when it is not one (never a crash, never 0)."""
-    if isinstance(value, bool):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if -BIGINT_MAX <= number <= BIGINT_MAX else None
-
-
 class LandingError(ExtractError):
     """PostgreSQL refused a page's data (not the connection): that page fails, not the run."""
 
@@ -322,7 +310,7 @@ class RawStore:
                         page.captured_at,
                         _text(body.get("etag")),
                         page.next_page_token,
-                        _bigint((body.get("pageInfo") or {}).get("totalResults"))
+                        resources.api_count((body.get("pageInfo") or {}).get("totalResults"))
                         if isinstance(body.get("pageInfo"), dict)
                         else None,
                         len(page.items),

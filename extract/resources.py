@@ -7,6 +7,7 @@ sources (which read them).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 MAX_PAGE_SIZE = 50  # the API's ceiling for maxResults and for ids per videos.list call
 # Units a 304 Not Modified costs. Google does not document it (sources disagree); like the
@@ -106,3 +107,18 @@ ALL: tuple[Resource, ...] = (
 )
 
 BY_NAME: dict[str, Resource] = {resource.name: resource for resource in ALL}
+
+
+BIGINT_MAX = 2**63 - 1
+
+
+def api_count(value: Any) -> int | None:
+    """A count the API sends as a uint64 string (``"3000000000"``), as an int that fits a
+    bigint column; None when absent or not a count: never a crash, never a made-up 0."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 <= number <= BIGINT_MAX else None

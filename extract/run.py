@@ -129,17 +129,6 @@ def _get(value: Any, *path: str) -> Any:
     return value
 
 
-def _count(value: Any) -> int | None:
-    """A count the API sends as a string (uint64), or None: never a crash, never a made-up 0."""
-    if isinstance(value, bool):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number >= 0 else None
-
-
 def _pages_for(count: int | None) -> int:
     return max(1, math.ceil(count / r.MAX_PAGE_SIZE)) if count is not None else 1
 
@@ -371,7 +360,9 @@ class Extraction:
         for channel in self.channels_found:
             uploads = _get(channel, "contentDetails", "relatedPlaylists", "uploads")
             if isinstance(uploads, str) and uploads:
-                found.append(_Playlist(uploads, _count(_get(channel, "statistics", "videoCount"))))
+                found.append(
+                    _Playlist(uploads, r.api_count(_get(channel, "statistics", "videoCount")))
+                )
         return found
 
     def _items_estimate(self) -> int:
@@ -516,7 +507,7 @@ class Extraction:
                 kind = item.get("kind")
                 if not isinstance(playlist_id, str) or kind not in (None, "youtube#playlist"):
                     continue
-                count = _count(_get(item, "contentDetails", "itemCount"))
+                count = r.api_count(_get(item, "contentDetails", "itemCount"))
                 found.setdefault(playlist_id, _Playlist(playlist_id, count))
 
         self._each(self.channels_found, crawl, lambda c: f"playlists.list {c['id']}")
