@@ -12,12 +12,11 @@
     {%- set cutoff = none -%}
     {%- if execute and is_incremental() -%}
         {%- do require_column(column) -%}
-        {%- set result = run_query(
+        {%- set cutoff = scalar(
             'select ' ~ dbt.dateadd('hour', -hours, 'max(' ~ column ~ ')') ~ ' from ' ~ this
         ) -%}
-        {%- set cutoff = result.columns[0].values()[0] -%}
     {%- endif -%}
-    cast('{{ cutoff if cutoff is not none else "1900-01-01 00:00:00+00:00" }}' as timestamp with time zone)
+    {{ timestamp_literal(cutoff) }}
 {%- endmacro %}
 
 {#
@@ -28,8 +27,7 @@
     {%- set cutoff = none -%}
     {%- if execute and is_incremental() -%}
         {%- do require_column(column) -%}
-        {%- set result = run_query('select max(' ~ column ~ ') from ' ~ this) -%}
-        {%- set latest = result.columns[0].values()[0] -%}
+        {%- set latest = scalar('select max(' ~ column ~ ') from ' ~ this) -%}
         {%- if latest is not none -%}
             {%- set cutoff = latest - modules.datetime.timedelta(days=lookback_days) -%}
             {%- if month_start -%}
@@ -53,4 +51,14 @@
             ~ '`ytw dbt -- build --full-refresh` (the raw tables are kept).'
         ) -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The first value of a query's first row (run before the model's query: execute only). -#}
+{% macro scalar(sql) -%}
+    {{ return(run_query(sql).columns[0].values()[0]) }}
+{%- endmacro %}
+
+{#- A timestamp with time zone literal; 1900-01-01 (before any data) when `value` is none. -#}
+{% macro timestamp_literal(value) -%}
+    cast('{{ value if value is not none else "1900-01-01 00:00:00+00:00" }}' as timestamp with time zone)
 {%- endmacro %}

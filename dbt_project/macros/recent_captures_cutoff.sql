@@ -9,11 +9,10 @@
     {%- set cutoff = none -%}
     {%- set pages = graph.sources['source.tubewarehouse.youtube.pages'] if execute else none -%}
     {%- if pages and adapter.get_relation(pages.database, pages.schema, pages.identifier) -%}
-        {%- set result = run_query(
+        {%- set cutoff = scalar(
             'select ' ~ dbt.dateadd('day', -var('test_recent_days', 2), 'max(captured_at)')
             ~ ' from ' ~ pages.database ~ '.' ~ pages.schema ~ '.' ~ pages.identifier
         ) -%}
-        {%- set cutoff = result.columns[0].values()[0] -%}
     {%- endif -%}
-    cast('{{ cutoff if cutoff is not none else "1900-01-01 00:00:00+00:00" }}' as timestamp with time zone)
+    {{ timestamp_literal(cutoff) }}
 {%- endmacro %}

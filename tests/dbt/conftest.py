@@ -42,14 +42,15 @@ class History:
         return self.captures[-1]
 
 
-def _charted(world: World, at: datetime) -> set[str]:
-    return {video_id for region in world.region_codes for video_id in world.chart(region, "0", at)}
+def charts(world: World, at: datetime) -> dict[str, list[str]]:
+    """The all-categories chart of every region at ``at`` (what a run fetches by default)."""
+    return {region: world.chart(region, "0", at) for region in world.region_codes}
 
 
 def _pick_mutations(world: World) -> tuple[str, str, str]:
     """A charted-never public video in a normal playlist, and two other normal playlists."""
     times = [EMULATOR_START + offset for offset in CAPTURE_OFFSETS]
-    charted = set().union(*(_charted(world, at) for at in times))
+    charted = {v for at in times for ids in charts(world, at).values() for v in ids}
     playlists = [p for c in world.tracked_channel_ids for p in world.playlists_of(c)]
     for playlist in playlists:
         for item in playlist.items:

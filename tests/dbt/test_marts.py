@@ -18,7 +18,7 @@ import pytest
 
 from extract.emulator import World
 from tests.conftest import query
-from tests.dbt.conftest import History
+from tests.dbt.conftest import History, charts
 
 pytestmark = pytest.mark.slow
 TWO = Decimal("0.01")
@@ -58,10 +58,6 @@ def requested(h: History, at: datetime) -> set[str]:
             i.video_id for i in h.world.uploads(channel_id).items if is_available(h, i.video_id, at)
         }
     return ids
-
-
-def charts(world: World, at: datetime) -> dict[str, list[str]]:
-    return {region: world.chart(region, "0", at) for region in world.region_codes}
 
 
 def totals(world: World, video_ids: set[str], at: datetime) -> dict:

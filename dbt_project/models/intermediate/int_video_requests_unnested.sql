@@ -10,19 +10,9 @@ pages as (
     where requested_ids is not null
 ),
 
-digits as (
-    {% for d in range(10) %}
-        select {{ d }} as d
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-),
-
 positions as (
     -- a videos.list call takes at most 50 ids
-    select tens.d * 10 + ones.d + 1 as n
-    from digits as tens
-    cross join digits as ones
-    where tens.d * 10 + ones.d + 1 <= 50
+    {{ integers(1, 50) }}
 ),
 
 final as (

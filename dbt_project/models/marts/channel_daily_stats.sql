@@ -3,27 +3,12 @@
     video counts, the day's gains since the previous observed day, and 7- and 30-day rolling
     gains (the sum of the known daily gains in the window ending that day). The first observed
     day has NULL gains, never lifetime totals; so does a day whose previous observation is
-    more than 30 days older. A hidden subscriber count gives NULL subscriber gains.
+    more than var('max_gain_gap_days') (30) days older. A hidden subscriber count gives NULL subscriber gains.
 #}
 with
 
 channel_days as (
     select * from {{ ref('int_channel_days_rolled_up') }}
-),
-
-with_previous as (
-    select
-        *,
-        lag(stats_date) over (partition by channel_id order by stats_date) as previous_stats_date,
-        {{ dbt.datediff(
-            'lag(stats_date) over (partition by channel_id order by stats_date)', 'stats_date', 'day'
-        ) }} as days_since_previous,
-        lag(subscriber_count) over (partition by channel_id order by stats_date)
-            as previous_subscriber_count,
-        lag(view_count) over (partition by channel_id order by stats_date) as previous_view_count,
-        lag(video_count) over (partition by channel_id order by stats_date)
-            as previous_video_count
-    from channel_days
 ),
 
 daily as (
@@ -33,24 +18,13 @@ daily as (
         subscriber_count,
         view_count,
         video_count,
-        case
-            when days_since_previous <= 30
-                then previous_stats_date
-        end as previous_stats_date,
-        case
-            when days_since_previous <= 30
-                then subscriber_count - previous_subscriber_count
-        end as subscribers_gained,
-        case
-            when days_since_previous <= 30
-                then view_count - previous_view_count
-        end as views_gained,
-        case
-            when days_since_previous <= 30
-                then video_count - previous_video_count
-        end as videos_added,
+        {{ day_over_day_gains('channel_id', [
+            ('subscriber_count', 'subscribers_gained'),
+            ('view_count', 'views_gained'),
+            ('video_count', 'videos_added'),
+        ]) }},
         last_captured_at
-    from with_previous
+    from channel_days
 ),
 
 rolling as (

@@ -2,7 +2,7 @@
     grain: one row per video per UTC day with a capture: end-of-day counts (the day's last
     capture) and the gains since the previous observed day's end of day. Gains are NULL on a
     video's first observed day (never lifetime totals), when a count is hidden, and when the
-    previous observation is more than 30 days older (a gap too long to call a daily gain).
+    previous observation is more than var('max_gain_gap_days') (30) days older (a gap too long to call a daily gain).
     Incremental: rebuilds the days touched since the last build, reading the previous days'
     ends from itself.
 #}
@@ -80,45 +80,37 @@ days as (
     {% endif %}
 ),
 
-with_previous as (
-    select
-        *,
-        lag(stats_date) over (partition by video_id order by stats_date) as previous_stats_date,
-        {{ dbt.datediff(
-            'lag(stats_date) over (partition by video_id order by stats_date)', 'stats_date', 'day'
-        ) }} as days_since_previous,
-        lag(view_count) over (partition by video_id order by stats_date) as previous_view_count,
-        lag(like_count) over (partition by video_id order by stats_date) as previous_like_count,
-        lag(comment_count) over (partition by video_id order by stats_date)
-            as previous_comment_count
-    from days
-),
-
-final as (
+with_gains as (
     select
         video_id,
         stats_date,
         view_count,
         like_count,
         comment_count,
-        case
-            when days_since_previous <= 30
-                then previous_stats_date
-        end as previous_stats_date,
-        case
-            when days_since_previous <= 30
-                then view_count - previous_view_count
-        end as views_gained,
-        case
-            when days_since_previous <= 30
-                then like_count - previous_like_count
-        end as likes_gained,
-        case
-            when days_since_previous <= 30
-                then comment_count - previous_comment_count
-        end as comments_gained,
+        {{ day_over_day_gains('video_id', [
+            ('view_count', 'views_gained'),
+            ('like_count', 'likes_gained'),
+            ('comment_count', 'comments_gained'),
+        ]) }},
+        last_captured_at,
+        is_new
+    from days
+),
+
+final as (
+    -- the previous days only served the first rebuilt day's gains
+    select
+        video_id,
+        stats_date,
+        view_count,
+        like_count,
+        comment_count,
+        previous_stats_date,
+        views_gained,
+        likes_gained,
+        comments_gained,
         last_captured_at
-    from with_previous
+    from with_gains
     where is_new = 1
 )
 
