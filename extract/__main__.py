@@ -13,7 +13,7 @@ import sys
 from extract import database
 from extract.database import DatabaseError
 from extract.errors import ExtractError, protect_logs, redact
-from extract.run import run_extract
+from extract.run import MODES, run_extract
 from extract.settings import ConfigError, Settings
 
 
@@ -27,6 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--run-id",
         help="resume this run id: pages it already landed are re-used, not asked for again",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=sorted(MODES),
+        default="full",
+        help="full: the daily crawl of every playlist; stats: the hourly refresh of "
+        "statistics and charts (default full)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logs, tracebacks")
     args = parser.parse_args(argv)
@@ -42,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         protect_logs(settings.api_key)
-        result = run_extract(settings, database.resolve(), run_id=args.run_id)
+        result = run_extract(settings, database.resolve(), run_id=args.run_id, mode=args.mode)
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2

@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import logging
 import random
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,6 +93,7 @@ class YouTubeClient:
         self.on_request = on_request
         self.units: Counter[str] = Counter()  # quota units spent, by API method
         self.requests = 0
+        self.seconds = 0.0  # wall time spent in list calls (waiting on the API, retries included)
         self._skew = timedelta(0)  # the API's clock minus ours, from the last Date header
         protect_logs(settings.api_key)  # the client's own debug logs carry key= in URLs
         options = None if settings.uses_google else {"api_endpoint": settings.api_url}
@@ -192,6 +194,7 @@ class YouTubeClient:
             return Response(body=body, captured_at=at, cost=resource.cost)
 
         url = self.settings.api_url
+        started = time.monotonic()
         try:
             return call_with_retry(attempt, what, self.policy, self.rng)
         except HttpError as exc:
@@ -218,6 +221,8 @@ class YouTubeClient:
                 f"{what}: the connection to {url} failed ({_wire_reason(exc)}: {detail}; "
                 f"{_times(attempts)}); skipped, the next run asks again"
             ) from None
+        finally:
+            self.seconds += time.monotonic() - started
 
 
 def _times(attempts: int) -> str:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 import psycopg2
 import psycopg2.extras
 
@@ -112,6 +113,7 @@ create index if not exists quota_ledger_pacific_day on {schema}.quota_ledger (pa
 
 # jsonb refuses \u0000; nothing in a title is worth failing a page for.
 _NUL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+_NUL_ESCAPE_BYTES = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # COPY's text format: backslash, tab, newline and carriage return are escaped in a field.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -141,7 +143,23 @@ def item_json(item: Any) -> str:
 
 
 def item_bytes(item: Any) -> bytes:
-    """:func:`item_json` as UTF-8 bytes (what COPY is fed)."""
+    """:func:`item_json` as UTF-8 bytes (what COPY is fed).
+
+    orjson writes the same compact JSON as the standard library, about 4x faster (encoding
+    was a third of the landing time). What it would write differently goes through the
+    standard library instead: whatever it refuses (lone surrogates, integers beyond 64 bits,
+    non-string keys) and any item with a ``null`` in its output, since orjson also writes
+    NaN and infinities as ``null`` where the standard library writes ``NaN`` (which
+    PostgreSQL refuses: the page fails, as before).
+    """
+    try:
+        data = orjson.dumps(item)
+    except (orjson.JSONEncodeError, TypeError):
+        data = b"null"
+    if b"null" not in data:
+        if b"\\u0000" in data:
+            data = _NUL_ESCAPE_BYTES.sub(rb"\1\\ufffd", data)
+        return data
     text = _ENCODE(item)
     if "\\u0000" in text:
         text = _NUL_ESCAPE.sub(r"\1\\ufffd", text)
@@ -469,6 +487,19 @@ class RawStore:
                 (resource, resource, run_id),
             )
             return {key: int(n) for key, n in cur.fetchall()}
+
+    def known_video_ids(self, run_id: str) -> set[str] | None:
+        """The ids the latest other succeeded run asked videos.list for (None: no run did)."""
+        with self.conn, self.conn.cursor() as cur:
+            cur.execute(
+                f"""select p.run_id from {SCHEMA}.pages p
+                    join {SCHEMA}.extract_runs r using (run_id)
+                    where p.resource = %s and p.run_id <> %s and r.status = 'succeeded'
+                    order by p.captured_at desc, p.landed_at desc limit 1""",
+                (resources.VIDEOS.name, run_id),
+            )
+            row = cur.fetchone()
+        return self.requested_video_ids(row[0]) if row else None
 
     def requested_video_ids(self, run_id: str) -> set[str]:
         """The ids this run already asked videos.list for (whether or not they came back)."""

@@ -30,6 +30,7 @@ from typing import Any
 
 import psycopg2
 
+from extract import progress
 from extract import resources as r
 from extract.client import YouTubeClient
 from extract.database import ConnectionInfo, DatabaseError
@@ -53,6 +54,14 @@ CHART_PAGES_UNKNOWN = 4
 # Resources whose landed items a later step needs (ids); the others only need counting.
 _ITEMS_NEEDED = {r.CHANNELS.name, r.PLAYLISTS.name, r.PLAYLIST_ITEMS.name, r.I18N_REGIONS.name}
 _VIDEO_KIND = "youtube#video"
+# What a run asks for. The daily crawl ("full") fixes playlist membership; the hourly
+# refresh ("stats") only adds the uploads playlists' first pages, for new videos.
+MODES = {
+    "full": "channels, reference data when due, every playlist and all its items, the "
+    "statistics of every video in them, the mostPopular charts",
+    "stats": "channels, the first page of each uploads playlist (new videos), the statistics "
+    "of every video the last run asked about plus the new ones, the mostPopular charts",
+}
 _STEP_RESOURCES = {
     "reference": {r.I18N_REGIONS.name, r.VIDEO_CATEGORIES.name},
     "playlists": {r.PLAYLISTS.name},
@@ -84,6 +93,10 @@ class RunResult:
     # Cut short by the database going away mid-run (a restart, a failover): worth resuming
     # soon with the same run id. (An unreachable API was already retried request by request.)
     retryable: bool = False
+    mode: str = "full"
+    pages: int = 0  # pages this attempt landed or found not modified
+    api_seconds: float = 0.0  # waiting on the API (retries and their back-off included)
+    landing_seconds: float = 0.0  # writing pages and ledger rows to the warehouse
 
     @property
     def ok(self) -> bool:
@@ -170,11 +183,16 @@ class Extraction:
         store: RawStore,
         run_id: str,
         resumed: bool = False,
+        mode: str = "full",
     ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown extract mode {mode!r}: use one of {', '.join(MODES)}")
         self.settings = settings
+        self.mode = mode
         self.client = client
         self.store = store
         self.run_id = run_id
+        self.resumed = resumed
         self.failures: list[str] = []
         self.notices: list[str] = []
         self.pages_not_modified = 0
@@ -189,6 +207,9 @@ class Extraction:
         self.playlists_found: list[_Playlist] | None = None
         self.video_ids: list[str] | None = None
         self.reference_due: tuple[bool, list[str]] | None = None
+        self.counts = progress.Counts()
+        self.reporter = progress.current()
+        self.landing_seconds = 0.0
 
     # ------------------------------------------------------------------ pages
 
@@ -239,6 +260,7 @@ class Extraction:
                 landing = self.store.landing_of(resource.name, key, token, matched.etag)
                 items = self._items_of(resource, landing, key, token)
                 if landing is not None and items is not None:
+                    started = time.monotonic()
                     self.store.record_not_modified(
                         self.run_id,
                         resource,
@@ -248,7 +270,9 @@ class Extraction:
                         response.captured_at,
                         response.cost,
                     )
+                    self.landing_seconds += time.monotonic() - started
                     self.pages_not_modified += 1
+                    self._counted(what, landing.item_count)
                     return items, landing.item_count, matched.next_page_token
                 log.warning(
                     "%s: not modified, but the items landed with ETag %s are not in the raw "
@@ -262,8 +286,17 @@ class Extraction:
         page = Page(
             resource, params, token, offset, response.body, response.captured_at, response.cost
         )
+        started = time.monotonic()
         self.store.land_page(self.run_id, page)
+        self.landing_seconds += time.monotonic() - started
+        self._counted(what, len(page.items))
         return page.items, len(page.items), page.next_page_token
+
+    def _counted(self, what: str, items: int) -> None:
+        self.counts.pages += 1
+        self.counts.items += items
+        self.counts.units = self.client.units_spent
+        self.reporter.page(self.counts, what)
 
     def _items_of(
         self, resource: r.Resource, landing: LedgerRow | None, key: str, token: str
@@ -366,6 +399,8 @@ class Extraction:
         return found
 
     def _items_estimate(self) -> int:
+        if self.mode == "stats":  # the first page of each uploads playlist
+            return len(self._uploads())
         if self.playlists_found is not None:  # exact: itemCount of every playlist
             return sum(_pages_for(p.item_count) for p in self.playlists_found)
         previous = self.store.previous_page_counts(r.PLAYLIST_ITEMS.name, self.run_id)
@@ -442,6 +477,19 @@ class Extraction:
             )
         return self.reference_due
 
+    def _check_regions(self, regions: list[Any]) -> None:
+        """A region YouTube does not list would fail every call: say so once, spend nothing."""
+        known = {i["id"] for i in _dicts(regions) if isinstance(i.get("id"), str)}
+        if not known:
+            return
+        for region in self.settings.regions:
+            if region not in known and region not in self.bad_regions:
+                self.bad_regions.add(region)
+                self.failures.append(
+                    f"region {region} is not a region YouTube supports (i18nRegions.list "
+                    "does not list it): check YOUTUBE_REGIONS"
+                )
+
     def reference_data(self) -> None:
         """i18nRegions and each region's videoCategories, when older than the refresh period."""
         i18n_due, regions_due = self._reference_due()
@@ -460,16 +508,7 @@ class Extraction:
                 self.settings.reference_refresh_hours,
             )
             regions = self.store.latest_items(r.I18N_REGIONS)
-        known = {i["id"] for i in _dicts(regions) if isinstance(i.get("id"), str)}
-        if known:
-            # A region YouTube does not list would fail every call: say so once, spend nothing.
-            for region in self.settings.regions:
-                if region not in known:
-                    self.bad_regions.add(region)
-                    self.failures.append(
-                        f"region {region} is not a region YouTube supports (i18nRegions.list "
-                        "does not list it): check YOUTUBE_REGIONS"
-                    )
+        self._check_regions(regions)
 
         def categories(region: str) -> None:
             try:
@@ -580,22 +619,64 @@ class Extraction:
         )
 
     def run(self) -> None:
-        """Every step, re-checking the quota plan before each one."""
-        self.channels()
+        """Every step of the mode, re-checking the quota plan before each one."""
+        self._step("channels", self.channels)
+        if self.mode == "stats":
+            known = self.store.known_video_ids(self.run_id)
+            if known is not None:
+                self._stats_steps(known)
+                return
+            log.info("no earlier run asked for video statistics: crawling every playlist")
         self.check_budget("reference")
-        self.reference_data()
+        self._step("reference", self.reference_data)
         self.check_budget("playlists")
-        playlists = self.playlists()
+        playlists = self._step("playlists", self.playlists)
         self.check_budget("items")
-        video_ids = self.playlist_items(playlists)
+        video_ids = self._step("items", self.playlist_items, playlists)
         self.check_budget("videos")
-        self.videos(video_ids)
+        self._step("videos", self.videos, video_ids)
         self.check_budget("charts")
-        self.charts()
+        self._step("charts", self.charts)
+
+    def _stats_steps(self, known: set[str]) -> None:
+        # Regions YouTube does not list fail their charts: known from the last reference data.
+        self._check_regions(self.store.latest_items(r.I18N_REGIONS))
+        self.check_budget("items")
+        new = self._step("uploads", self.new_uploads)
+        self.video_ids = sorted(known | new)
+        log.info(
+            "statistics for %d videos (%d new or re-listed)", len(self.video_ids), len(new - known)
+        )
+        self.check_budget("videos")
+        self._step("videos", self.videos, self.video_ids)
+        self.check_budget("charts")
+        self._step("charts", self.charts)
+
+    def _step(self, name: str, step: Callable[..., Any], *args: Any) -> Any:
+        self.counts.step = name
+        result = step(*args)
+        self.reporter.step_done(self.counts)
+        return result
+
+    def new_uploads(self) -> set[str]:
+        """The videos on the first page of each uploads playlist (newest first): uploads since
+        the last full crawl. Membership itself is left to the full crawl (a first page alone
+        is an incomplete crawl, which the models never take for a playlist's contents)."""
+        found: set[str] = set()
+
+        def first_page(playlist: _Playlist) -> None:
+            params = {"playlistId": playlist.playlist_id}
+            label = f"playlistItems.list {playlist.playlist_id} (first page)"
+            items, _, _ = self._page(r.PLAYLIST_ITEMS, params, request_key(params), "", 0, label)
+            found.update(v for v in map(video_id_to_ask, _dicts(items)) if v)
+
+        self._each(self._uploads(), first_page, lambda p: f"playlistItems.list {p.playlist_id}")
+        return found
 
 
-def _config(settings: Settings) -> dict[str, Any]:
+def _config(settings: Settings, mode: str) -> dict[str, Any]:
     return {
+        "mode": mode,
         "api_url": settings.api_url,
         "channel_ids": settings.channel_ids,
         "regions": settings.regions,
@@ -615,8 +696,12 @@ def run_extract(
     conn_info: ConnectionInfo,
     run_id: str | None = None,
     client: YouTubeClient | None = None,
+    mode: str = "full",
 ) -> RunResult:
     """Run one extraction (or resume ``run_id``) and record it in ``raw_youtube.extract_runs``.
+
+    ``mode`` is one of :data:`MODES`: ``full`` (the daily crawl) or ``stats`` (the hourly
+    refresh of statistics and charts).
 
     Returns the result whatever happened to the API calls. Raises ``DatabaseError`` only when
     the warehouse is unreachable, at the start or after losing it mid-run with no way back.
@@ -627,7 +712,7 @@ def run_extract(
     try:
         try:
             store.ensure_schema()
-            resumed = store.start_run(run_id, datetime.now(UTC), _config(settings))
+            resumed = store.start_run(run_id, datetime.now(UTC), _config(settings, mode))
         except psycopg2.Error as exc:
             raise DatabaseError(
                 f"cannot prepare the raw schema in {conn_info.display_url}: {_first_line(exc)}"
@@ -635,7 +720,7 @@ def run_extract(
         client = client or YouTubeClient(settings)
         client.on_request = lambda record: store.record_request(run_id, record)
         log.info("extract run %s %s", run_id, "resumed" if resumed else "started")
-        extraction = Extraction(settings, client, store, run_id, resumed)
+        extraction = Extraction(settings, client, store, run_id, resumed, mode)
         status = "succeeded"
         lost: BaseException | None = None
         try:
@@ -666,6 +751,8 @@ def run_extract(
                 redact(f"unexpected {type(exc).__name__}: {exc} (run with -v for the traceback)")
             )
             status = "failed"
+        finally:
+            extraction.reporter.close(extraction.counts)
         if lost is not None:
             return _after_database_loss(
                 settings, conn_info, run_id, extraction, client, lost, started, resumed
@@ -674,19 +761,7 @@ def run_extract(
             status = "failed"
         message = "; ".join(extraction.failures) or None
         rows = store.finish_run(run_id, status, message)
-        result = RunResult(
-            run_id=run_id,
-            status=status,
-            rows_landed=rows,
-            units_spent=client.units_spent,
-            units_by_method=dict(client.units),
-            failures=extraction.failures,
-            seconds=time.monotonic() - started,
-            resumed=resumed,
-            notices=extraction.notices,
-            pages_not_modified=extraction.pages_not_modified,
-            pages_reused=extraction.pages_reused,
-        )
+        result = _result(extraction, client, status, rows, extraction.failures, started)
         log.info("%s", result.summary())
         return result
     finally:
@@ -727,20 +802,36 @@ def _after_database_loss(
         ) from None
     finally:
         store.close()
+    result = _result(extraction, client, "failed", rows, failures, started)
+    result.retryable = True
+    return result
+
+
+def _result(
+    extraction: Extraction,
+    client: YouTubeClient,
+    status: str,
+    rows: dict[str, int],
+    failures: list[str],
+    started: float,
+) -> RunResult:
     return RunResult(
-        run_id=run_id,
-        status="failed",
+        run_id=extraction.run_id,
+        status=status,
         rows_landed=rows,
         units_spent=client.units_spent,
         units_by_method=dict(client.units),
         failures=failures,
         seconds=time.monotonic() - started,
-        resumed=resumed,
+        resumed=extraction.resumed,
         notices=extraction.notices,
         pages_not_modified=extraction.pages_not_modified,
         pages_reused=extraction.pages_reused,
-        retryable=True,
+        mode=extraction.mode,
+        pages=extraction.counts.pages,
+        api_seconds=client.seconds,
+        landing_seconds=extraction.landing_seconds,
     )
 
 
-__all__ = ["RunResult", "new_run_id", "run_extract", "video_id_to_ask"]
+__all__ = ["MODES", "RunResult", "new_run_id", "run_extract", "video_id_to_ask"]

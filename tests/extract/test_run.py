@@ -145,3 +145,80 @@ def test_missing_category_chart_is_skipped_not_failed(emulator, warehouse) -> No
         "select distinct request->>'videoCategoryId' from raw_youtube.most_popular_videos",
     )
     assert regions == [("0",)]
+
+
+def test_hourly_stats_run_refreshes_statistics_and_charts_only(emulator, warehouse) -> None:
+    """``mode="stats"``: channels, the first page of each uploads playlist, every known video's
+    statistics and the charts; no playlists, no other items pages, no reference data."""
+    world = emulator.world
+    full = run_extract(settings_for(emulator), warehouse)
+    emulator.clock.advance(timedelta(hours=1))
+    before = emulator.quota()["total"]
+
+    stats = run_extract(settings_for(emulator), warehouse, mode="stats")
+
+    assert stats.ok, stats.failures
+    assert stats.mode == "stats" and full.mode == "full"
+    minimum = world.minimum_pages(emulator.clock.now())
+    uploads = len(world.tracked_channel_ids)
+    expected = minimum["channels"] + uploads + minimum["videos"] + minimum["charts"]
+    assert stats.units_spent == expected == emulator.quota()["total"] - before
+    assert expected < full.units_spent
+    # videos.list serves both the statistics and the charts
+    assert stats.units_by_method == {
+        "youtube.channels.list": minimum["channels"],
+        "youtube.playlistItems.list": uploads,
+        "youtube.videos.list": minimum["videos"] + minimum["charts"],
+    }
+    pages = query(
+        warehouse,
+        "select resource, count(*), count(*) filter (where page_token <> '') from "
+        "raw_youtube.pages where run_id = %s group by resource",
+        (stats.run_id,),
+    )
+    by_resource = {resource: (n, later) for resource, n, later in pages}
+    assert by_resource["playlist_items"] == (uploads, 0)  # first pages only
+    assert "playlists" not in by_resource and "i18n_regions" not in by_resource
+    assert by_resource["videos"][0] == minimum["videos"]
+
+    def asked(run_id: str) -> set[str]:
+        rows = query(
+            warehouse,
+            "select request->>'id' from raw_youtube.pages where run_id = %s "
+            "and resource = 'videos'",
+            (run_id,),
+        )
+        return {i for (ids,) in rows for i in ids.split(",")}
+
+    assert asked(stats.run_id) == asked(full.run_id) == world.available_video_ids()
+    assert stats.pages == sum(n for n, _ in by_resource.values())
+    assert stats.api_seconds > 0 and stats.landing_seconds > 0
+    assert stats.api_seconds + stats.landing_seconds <= stats.seconds
+
+
+def test_stats_run_adds_new_channels_uploads_and_crawls_when_nothing_is_known(
+    emulator, warehouse
+) -> None:
+    first, second = emulator.world.tracked_channel_ids[:2]
+    only_first = settings_for(emulator, channel_ids=[first])
+    # no earlier run asked for statistics: the stats run falls back to the full crawl
+    initial = run_extract(only_first, warehouse, mode="stats")
+    assert initial.ok and initial.units_by_method.get("youtube.playlists.list", 0) > 0
+
+    emulator.clock.advance(timedelta(hours=1))
+    both = run_extract(settings_for(emulator, channel_ids=[first, second]), warehouse, mode="stats")
+
+    assert both.ok, both.failures
+    assert "youtube.playlists.list" not in both.units_by_method
+    newest = [item.video_id for item in emulator.world.uploads(second).items[:50] if item.video_id]
+    asked = {
+        i
+        for (ids,) in query(
+            warehouse,
+            "select request->>'id' from raw_youtube.pages where run_id = %s "
+            "and resource = 'videos'",
+            (both.run_id,),
+        )
+        for i in ids.split(",")
+    }
+    assert set(newest) & emulator.world.available_video_ids() <= asked
