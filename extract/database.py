@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import psycopg2
+import psycopg2.errors
 from psycopg2.extensions import parse_dsn
 
 from extract.settings import state_dir
@@ -165,3 +168,38 @@ def resolve() -> ConnectionInfo:
     if url:
         return from_url(url)
     return start_embedded()
+
+
+# One pipeline at a time per warehouse: an hourly and a daily run that meet, or a manual
+# `ytw run` during a scheduled one, queue instead of crawling and building side by side.
+PIPELINE_LOCK_KEY = 0x7477_6877  # "twhw"
+
+
+@contextmanager
+def pipeline_lock(
+    conn_info: ConnectionInfo, wait_seconds: float = 3600, on_wait: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """Hold the warehouse's pipeline lock (a session advisory lock) for the ``with`` block.
+
+    Waits up to ``wait_seconds`` for another holder (calling ``on_wait`` once if it has to);
+    raises ``DatabaseError`` after that. The lock goes away with its connection, so a killed
+    run never leaves it held."""
+    conn = conn_info.connect()
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("select pg_try_advisory_lock(%s)", (PIPELINE_LOCK_KEY,))
+            if not cur.fetchone()[0]:
+                if on_wait is not None:
+                    on_wait()
+                cur.execute("set lock_timeout = %s", (f"{int(wait_seconds * 1000)}ms",))
+                try:
+                    cur.execute("select pg_advisory_lock(%s)", (PIPELINE_LOCK_KEY,))
+                except psycopg2.errors.LockNotAvailable:
+                    raise DatabaseError(
+                        f"another pipeline run has held the warehouse for over "
+                        f"{wait_seconds:.0f}s; see its logs (or the Prefect UI) before retrying"
+                    ) from None
+        yield
+    finally:
+        conn.close()

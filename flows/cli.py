@@ -1,7 +1,8 @@
 """``ytw``: the command line of tubewarehouse.
 
 Exit codes: 0 success; 1 the run failed (extraction incomplete, a dbt test failed, reports
-did not build); 2 configuration error; 3 database unreachable; 130 interrupted.
+did not build); 2 configuration error (or bad command-line usage); 3 database unreachable;
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from flows.env import prepare
 
@@ -26,7 +28,8 @@ def _cmd_emulator(args: argparse.Namespace) -> int:
 def _cmd_extract(args: argparse.Namespace) -> int:
     from extract.__main__ import main
 
-    argv = ["--run-id", args.run_id] if args.run_id else []
+    argv = ["--mode", args.mode]
+    argv += ["--run-id", args.run_id] if args.run_id else []
     return main([*argv, "-v"] if args.verbose else argv)
 
 
@@ -39,14 +42,41 @@ def _cmd_run(args: argparse.Namespace) -> int:
     database.resolve().connect().close()
     from flows.pipeline import pipeline
 
-    pipeline(full_refresh=args.full_refresh)
+    result = pipeline(mode=args.mode, full_refresh=args.full_refresh)
+    summary = result["summary"]
+    ext, dbt = summary["extract"], summary["dbt"]["counts"]
+    print(
+        f"run {summary['run_id']} succeeded in {summary['seconds']:.0f}s: "
+        f"{sum((ext['rows_landed'] or {}).values()):,} raw rows, {ext['units_spent']:,} quota "
+        f"units, dbt {dbt['pass']} pass / {dbt['warn']} warn / {dbt['error']} error"
+    )
     return EXIT_OK
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from flows.serve import serve
 
-    serve(cron=args.cron, prefect_port=args.prefect_port)
+    serve(
+        hourly_cron=args.hourly_cron,
+        daily_cron=args.daily_cron,
+        timezone=args.timezone,
+        prefect_port=args.prefect_port,
+        local_server=args.command == "ui",
+    )
+    return EXIT_OK
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from extract import database
+    from flows import docs
+
+    conn = database.resolve()
+    if args.output:
+        print(f"dbt docs written to {docs.publish(conn, args.output)}")
+        return EXIT_OK
+    docs.generate(conn)
+    if not args.no_serve:
+        docs.serve(conn, host=args.host, port=args.port)
     return EXIT_OK
 
 
@@ -112,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ytw",
         description="tubewarehouse: YouTube channel and trending statistics, every hour.",
-        epilog="Exit codes: 0 ok, 1 run failed, 2 configuration error, 3 database unreachable.",
+        epilog="Exit codes: 0 ok, 1 run failed (incomplete extract, failed dbt test, reports "
+        "not built), 2 configuration or usage error, 3 database unreachable, 130 interrupted.",
     )
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -130,18 +161,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=2, help="pipeline runs, an hour apart (default 2)")
     p.add_argument("--no-reports", action="store_true", help="skip building the Evidence site")
     p = add("run", _cmd_run, "run the pipeline once (extract, then dbt build)")
+    _mode_option(p)
     p.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
-    p = add("serve", _cmd_serve, "serve the pipeline as a scheduled Prefect deployment")
-    p.add_argument("--cron", default="0 * * * *", help="schedule (default: hourly)")
-    p.add_argument(
-        "--prefect-port",
-        type=int,
-        default=4200,
-        help="port of the local Prefect server started when PREFECT_API_URL is unset",
-    )
+    for name, help in (
+        ("serve", "serve the hourly and daily Prefect deployments (a local server if none)"),
+        ("ui", "start the local Prefect server and UI with the deployments served"),
+    ):
+        p = add(name, _cmd_serve, help)
+        _schedule_options(p)
     p = add("extract", _cmd_extract, "run only the extraction into raw_youtube")
+    _mode_option(p)
     p.add_argument(
         "--run-id", help="resume this run id (pages it already landed are not asked again)"
+    )
+    p = add("docs", _cmd_docs, "generate the dbt docs site and serve it (dbt docs serve)")
+    p.add_argument("--port", type=int, default=8080, help="port to serve on (default 8080)")
+    p.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    p.add_argument("--no-serve", action="store_true", help="only generate, into target/")
+    p.add_argument(
+        "--output", type=Path, help="write a self-contained static site into this folder"
     )
     p = add("emulator", _cmd_emulator, "serve the local YouTube Data API emulator")
     p.add_argument("rest", nargs=argparse.REMAINDER, help="emulator options (--port, --seed...)")
@@ -158,6 +196,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _mode_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--mode",
+        choices=["full", "stats"],
+        default="full",
+        help="full: crawl every playlist (the daily run); stats: statistics and charts only "
+        "(the hourly run). Default full",
+    )
+
+
+def _schedule_options(p: argparse.ArgumentParser) -> None:
+    from flows.serve import DAILY_CRON, DAILY_TIMEZONE, HOURLY_CRON
+
+    p.add_argument(
+        "--hourly-cron",
+        default=os.environ.get("TW_HOURLY_CRON", HOURLY_CRON),
+        help=f"schedule of the statistics run (default $TW_HOURLY_CRON or '{HOURLY_CRON}')",
+    )
+    p.add_argument(
+        "--daily-cron",
+        default=os.environ.get("TW_DAILY_CRON", DAILY_CRON),
+        help=f"schedule of the full crawl (default $TW_DAILY_CRON or '{DAILY_CRON}')",
+    )
+    p.add_argument(
+        "--timezone",
+        default=os.environ.get("TW_SCHEDULE_TIMEZONE", DAILY_TIMEZONE),
+        help=f"time zone of both schedules (default $TW_SCHEDULE_TIMEZONE or {DAILY_TIMEZONE}, "
+        "the API's quota day)",
+    )
+    p.add_argument(
+        "--prefect-port",
+        type=int,
+        default=4200,
+        help="port of the local Prefect server (started by `ui`, and by `serve` when "
+        "PREFECT_API_URL is unset)",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     prepare()
     args = build_parser().parse_args(argv)
@@ -168,6 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     # chatty libraries: pgserver about its handles, httpx about every Prefect API call
     for name in ("pgserver", "httpx"):
         logging.getLogger(name).setLevel(logging.WARNING if not args.verbose else logging.DEBUG)
+    if sys.stderr.isatty() and not args.quiet and not args.verbose:
+        from extract import progress  # a status line while pages land
+
+        progress.use(progress.TerminalProgress())
     from extract.database import DatabaseError
     from extract.errors import ExtractError, redact
     from extract.settings import ConfigError

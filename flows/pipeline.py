@@ -1,5 +1,11 @@
 """The pipeline flow: extract every configured channel and region, then ``dbt build``.
 
+Two modes (``mode`` parameter): ``full`` crawls everything (the daily deployment, and
+``ytw run``), ``stats`` refreshes statistics and charts only (the hourly deployment). One run
+holds the warehouse's pipeline lock from extract to the end of dbt: runs that meet queue.
+Each run leaves a markdown artifact (rows landed, quota, time, dbt pass/warn/error, failed
+tests) and the same summary as JSON in ``<state folder>/runs/<run_id>.json``.
+
 Failures are loud: the flow run fails (red in the Prefect UI) when extraction was incomplete
 or a dbt model or test failed, after dbt has still built what did land. It fails with a
 ``Failed`` state carrying the message (no traceback in the logs: nothing crashed).
@@ -12,7 +18,11 @@ already retried request by request.
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from flows.env import prepare
@@ -20,17 +30,23 @@ from flows.env import prepare
 prepare()
 
 from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.runtime import flow_run as current_flow_run  # noqa: E402
 from prefect.runtime import task_run as current_task_run  # noqa: E402
 from prefect.states import Failed, State  # noqa: E402
 
 from extract import database  # noqa: E402
 from extract.errors import ExtractError, FatalApiError  # noqa: E402
-from extract.run import new_run_id, run_extract  # noqa: E402
+from extract.run import MODES, new_run_id, run_extract  # noqa: E402
 from extract.settings import ConfigError, Settings  # noqa: E402
-from flows import transform  # noqa: E402
+from flows import run_summary, transform  # noqa: E402
 
 EXTRACT_RETRIES = 2
+ARTIFACT_KEY = "tubewarehouse-run"  # every run's summary, as versions of one artifact
+# When set (the compose stack), each run that built cleanly republishes the Evidence site
+# and the dbt docs into <dir>/reports and <dir>/docs for a static web server.
+PUBLISH_DIR_ENV = "TUBEWAREHOUSE_PUBLISH_DIR"
 
 
 class PipelineFailed(RuntimeError):
@@ -55,17 +71,18 @@ def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
 
 @task(
     name="extract-youtube",
+    task_run_name="extract {mode} ({run_id})",
     retries=EXTRACT_RETRIES,
     retry_delay_seconds=[10, 60],
     retry_condition_fn=_worth_retrying,
     cache_policy=NO_CACHE,
 )
-def extract_task(run_id: str) -> dict[str, Any]:
+def extract_task(run_id: str, mode: str = "full") -> dict[str, Any]:
     """Land the API's answers in raw_youtube; a retry resumes the same run (no duplicates)."""
     logger = get_run_logger()
     settings = Settings.from_env()
     conn = database.resolve()
-    result = run_extract(settings, conn, run_id=run_id)
+    result = run_extract(settings, conn, run_id=run_id, mode=mode)
     logger.info(result.summary())
     for failure in result.failures:
         logger.error(failure)
@@ -78,31 +95,80 @@ def extract_task(run_id: str) -> dict[str, Any]:
 
 @task(name="dbt-build", cache_policy=NO_CACHE)
 def dbt_build_task(full_refresh: bool = False) -> dict[str, Any]:
+    """``dbt build`` (models, snapshots' history, tests, unit tests); one log line per node."""
     logger = get_run_logger()
     summary = transform.build(database.resolve(), full_refresh=full_refresh)
-    logger.info(summary.line())
-    for failure in summary.failures:
-        logger.error(failure)
+    for node in summary.nodes:
+        line = f"{node.unique_id}: {node.status} in {node.seconds:.2f}s"
+        if node.status in transform.FAILED_STATUSES:
+            logger.error("%s: %s", line, node.message)
+        elif node.status == "warn":
+            logger.warning("%s: %s", line, node.message)
+        elif node.resource_type in ("model", "seed", "snapshot"):
+            logger.info(line)
+        else:
+            logger.debug(line)
+    logger.info(
+        "%s (parse %.1fs, build %.1fs)", summary.line(), summary.parse_seconds, summary.wall_seconds
+    )
     return asdict(summary)
 
 
-@flow(name="tubewarehouse-pipeline", log_prints=True)
-def pipeline(full_refresh: bool = False) -> dict[str, Any] | State:
-    """Extract, then build and test the warehouse."""
+@task(name="publish-site", cache_policy=NO_CACHE)
+def publish_task(folder: str) -> str:
+    """Rebuild the Evidence site and the dbt docs into ``folder`` for a static web server."""
+    from flows import publish
+
+    published = publish.publish(database.resolve(), Path(folder))
+    get_run_logger().info("reports and dbt docs published in %s", published)
+    return str(published)
+
+
+def _run_name() -> str:
+    mode = current_flow_run.parameters.get("mode", "full")
+    return f"{mode} {datetime.now(UTC):%Y-%m-%d %H:%M}Z"
+
+
+@flow(name="tubewarehouse-pipeline", flow_run_name=_run_name, log_prints=True)
+def pipeline(mode: str = "full", full_refresh: bool = False) -> dict[str, Any] | State:
+    """Extract (``full``: the daily crawl; ``stats``: the hourly refresh), then build and
+    test the warehouse."""
     logger = get_run_logger()
+    if mode not in MODES:
+        raise ConfigError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
     Settings.from_env()  # a configuration error fails the run at once, before any task
+    started = time.monotonic()
     run_id = new_run_id()
-    extracted = extract_task(run_id)
-    built = dbt_build_task(full_refresh)
+    conn = database.resolve()
+
+    def waiting() -> None:
+        logger.info("another pipeline run holds the warehouse: waiting for it to finish")
+
+    with database.pipeline_lock(conn, on_wait=waiting):
+        extracted = extract_task(run_id, mode)
+        built = dbt_build_task(full_refresh)
     problems = [*extracted["failures"]]
     if extracted["status"] != "succeeded":
         problems.insert(0, f"extract run {run_id} {extracted['status']}")
     problems += built["failures"]
     if not built["success"] and not built["failures"]:
         problems.append("dbt build failed (see its log above)")
+    publish_dir = os.environ.get(PUBLISH_DIR_ENV)
+    if publish_dir and built["success"]:
+        publish_task(publish_dir)
+    summary = run_summary.summarize(
+        run_id, mode, extracted, built, problems, time.monotonic() - started
+    )
+    path = run_summary.write(summary)
+    create_markdown_artifact(
+        markdown=run_summary.markdown(summary),
+        key=ARTIFACT_KEY,
+        description=f"{mode} run {run_id}: {summary['status']}",
+    )
+    logger.info("run summary: %s", path)
     if problems:
         message = "; ".join(problems)
         logger.error("pipeline run %s failed: %s", run_id, message)
         return Failed(message=message, data=PipelineFailed(message))
     logger.info("pipeline run %s succeeded", run_id)
-    return {"extract": extracted, "dbt": built}
+    return {"extract": extracted, "dbt": built, "summary": summary}

@@ -1,8 +1,13 @@
-"""Serving the pipeline as a scheduled Prefect deployment.
+"""Serving the pipeline as two scheduled Prefect deployments of one flow:
+
+- ``hourly-statistics`` (``mode=stats``): statistics of every known video, new uploads, the
+  charts; hourly by default.
+- ``daily-crawl`` (``mode=full``): every playlist and its items, reference data; daily just
+  after the API's quota resets (midnight Pacific), when the day's budget is whole.
 
 Without ``PREFECT_API_URL`` a local Prefect server (with its UI) is started first, with its
-database under the project's state folder, so the deployment and its runs are visible at
-http://127.0.0.1:4200.
+database under the project's state folder, so the deployments and their runs are visible at
+http://127.0.0.1:4200 (``ytw ui`` always does that).
 """
 
 from __future__ import annotations
@@ -15,13 +20,16 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from extract.settings import state_dir
 from flows.env import prepare
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CRON = "0 * * * *"  # hourly, on the hour
+HOURLY_CRON = "0 * * * *"  # on the hour
+DAILY_CRON = "15 0 * * *"  # 00:15 in DAILY_TIMEZONE: just after the quota day starts
+DAILY_TIMEZONE = "America/Los_Angeles"  # the API's quota day is a Pacific day
 
 
 def start_local_server(host: str = "127.0.0.1", port: int = 4200) -> subprocess.Popen[bytes]:
@@ -59,18 +67,61 @@ def start_local_server(host: str = "127.0.0.1", port: int = 4200) -> subprocess.
     raise RuntimeError(f"the Prefect server did not answer within 120 s; see {log_path}")
 
 
-def serve(cron: str = DEFAULT_CRON, name: str = "hourly", prefect_port: int = 4200) -> None:
-    """Serve the pipeline deployment on ``cron`` until interrupted."""
+def deployments(
+    hourly_cron: str = HOURLY_CRON,
+    daily_cron: str = DAILY_CRON,
+    timezone: str = DAILY_TIMEZONE,
+) -> list[Any]:
+    """The two deployments of the pipeline flow (importing Prefect: call after the server)."""
+    from prefect.deployments.runner import EntrypointType
+    from prefect.schedules import Cron
+
+    from flows.pipeline import pipeline
+
+    return [
+        pipeline.to_deployment(
+            name="hourly-statistics",
+            schedules=[Cron(hourly_cron, timezone=timezone)],
+            parameters={"mode": "stats"},
+            description="Statistics of every known video (and new uploads) and the "
+            "mostPopular charts, then dbt build.",
+            tags=["tubewarehouse", "hourly"],
+            # runs import flows.pipeline by module name: works from any working directory
+            entrypoint_type=EntrypointType.MODULE_PATH,
+        ),
+        pipeline.to_deployment(
+            name="daily-crawl",
+            schedules=[Cron(daily_cron, timezone=timezone)],
+            parameters={"mode": "full"},
+            description="The full crawl: every playlist and its items, reference data, "
+            "statistics and charts, then dbt build.",
+            tags=["tubewarehouse", "daily"],
+            entrypoint_type=EntrypointType.MODULE_PATH,
+        ),
+    ]
+
+
+def serve(
+    hourly_cron: str = HOURLY_CRON,
+    daily_cron: str = DAILY_CRON,
+    timezone: str = DAILY_TIMEZONE,
+    prefect_port: int = 4200,
+    local_server: bool = False,
+) -> None:
+    """Serve both deployments until interrupted; with ``local_server`` (or no
+    ``PREFECT_API_URL``) start a local Prefect server with its UI first."""
     prepare()
     # On SIGTERM (docker stop, systemd) unwind normally so the local server is stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = None
-    if not os.environ.get("PREFECT_API_URL"):
+    if local_server or not os.environ.get("PREFECT_API_URL"):
+        os.environ.pop("PREFECT_API_URL", None)
         server = start_local_server(port=prefect_port)
-    from flows.pipeline import pipeline  # after PREFECT_API_URL is set
+        print(f"Prefect UI: http://127.0.0.1:{prefect_port}/deployments", flush=True)
+    from prefect import serve as prefect_serve  # after PREFECT_API_URL is set
 
     try:
-        pipeline.serve(name=name, cron=cron)
+        prefect_serve(*deployments(hourly_cron, daily_cron, timezone))
     finally:
         if server is not None:
             server.terminate()

@@ -6,6 +6,7 @@ Named ``transform`` rather than ``dbt_*``: dbt imports modules named like that.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,17 +23,44 @@ class DbtError(RuntimeError):
     """dbt could not run at all (bad project, unreachable database...)."""
 
 
+FAILED_STATUSES = {"error", "fail", "runtime error"}
+
+
+@dataclass
+class NodeResult:
+    unique_id: str  # model.tubewarehouse.videos, test.tubewarehouse.unique_videos_video_id...
+    resource_type: str  # model, test, unit_test, seed, snapshot
+    status: str  # success, pass, warn, fail, error, skipped
+    seconds: float
+    message: str | None = None
+    failures: int | None = None  # failing rows of a test
+
+
 @dataclass
 class DbtSummary:
     command: str
     success: bool
     counts: dict[str, int] = field(default_factory=dict)  # status -> nodes
     failures: list[str] = field(default_factory=list)  # "model.x: message"
-    seconds: float = 0.0
+    seconds: float = 0.0  # sum of the nodes' execution times
+    nodes: list[NodeResult] = field(default_factory=list)
+    parse_seconds: float = 0.0  # wall time parsing the project (build: a separate parse)
+    wall_seconds: float = 0.0  # wall time of the command itself (after the parse)
 
     def line(self) -> str:
         counts = ", ".join(f"{k}={v}" for k, v in sorted(self.counts.items())) or "nothing ran"
         return f"dbt {self.command} {'passed' if self.success else 'FAILED'}: {counts}"
+
+    def status_counts(self) -> dict[str, int]:
+        """pass / warn / error, as the UI and the run artifact show them."""
+        passed = sum(self.counts.get(s, 0) for s in ("success", "pass"))
+        errors = sum(self.counts.get(s, 0) for s in FAILED_STATUSES)
+        return {
+            "pass": passed,
+            "warn": self.counts.get("warn", 0),
+            "error": errors,
+            "skip": self.counts.get("skipped", 0),
+        }
 
 
 def invoke(
@@ -41,6 +69,16 @@ def invoke(
     """Run ``dbt <args>`` with the project at the repo root and the env-derived profile.
 
     ``callbacks`` receive dbt's structured events (e.g. to collect warnings)."""
+    return _invoke(args, conn, callbacks)[0]
+
+
+def _invoke(
+    args: list[str],
+    conn: ConnectionInfo,
+    callbacks: list[Callable[[Any], None]] | None = None,
+    manifest: Any = None,
+) -> tuple[DbtSummary, Any]:
+    """The summary and dbt's own result object (for ``parse``: the manifest)."""
     prepare()
     use_connection(conn)
     from dbt.cli.main import dbtRunner  # imported late: after the environment is set
@@ -48,29 +86,51 @@ def invoke(
     root = str(project_root())
     full = [*args, "--project-dir", root, "--profiles-dir", root]
     log.info("dbt %s", " ".join(args))
-    result = dbtRunner(callbacks=callbacks or []).invoke(full)
+    started = time.monotonic()
+    result = dbtRunner(manifest=manifest, callbacks=callbacks or []).invoke(full)
     if result.exception is not None:
         raise DbtError(f"dbt {' '.join(args)} could not run: {result.exception}")
-    return _summarize(args[0], result)
+    summary = _summarize(args[0], result)
+    summary.wall_seconds = time.monotonic() - started
+    if args[0] == "parse":
+        summary.parse_seconds = summary.wall_seconds
+    return summary, result.result
 
 
 def _summarize(command: str, result: Any) -> DbtSummary:
     counts: Counter[str] = Counter()
     failures: list[str] = []
-    seconds = 0.0
+    nodes: list[NodeResult] = []
     for node_result in getattr(result.result, "results", None) or []:
         status = str(getattr(node_result.status, "value", node_result.status))
         counts[status] += 1
-        seconds += getattr(node_result, "execution_time", 0.0) or 0.0
-        if status in {"error", "fail", "runtime error"}:
-            node = getattr(node_result, "node", None)
-            name = node.unique_id if node is not None else getattr(node_result, "unique_id", "?")
+        node = getattr(node_result, "node", None)
+        name = node.unique_id if node is not None else getattr(node_result, "unique_id", "?")
+        resource_type = str(getattr(getattr(node, "resource_type", None), "value", "") or "")
+        nodes.append(
+            NodeResult(
+                name,
+                resource_type or name.split(".", 1)[0],
+                status,
+                getattr(node_result, "execution_time", 0.0) or 0.0,
+                node_result.message,
+                getattr(node_result, "failures", None),
+            )
+        )
+        if status in FAILED_STATUSES:
             failures.append(f"{name}: {node_result.message}")
-    return DbtSummary(command, bool(result.success), dict(counts), failures, seconds)
+    seconds = sum(n.seconds for n in nodes)
+    return DbtSummary(command, bool(result.success), dict(counts), failures, seconds, nodes)
 
 
 def build(conn: ConnectionInfo, full_refresh: bool = False) -> DbtSummary:
+    """``dbt parse``, then ``dbt build`` on that manifest: the two times are reported apart."""
+    parsed, manifest = _invoke(["parse"], conn)
+    if not parsed.success:
+        return parsed
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
-    return invoke(args, conn)
+    summary, _ = _invoke(args, conn, manifest=manifest)
+    summary.parse_seconds = parsed.parse_seconds
+    return summary

@@ -3,9 +3,16 @@ Prefect's own (temporary, local) server."""
 
 from __future__ import annotations
 
+import json
+import threading
+import time
+from datetime import timedelta
+
 import pytest
 
+from extract import database
 from extract.emulator import Clock, EmulatorServer, World
+from extract.settings import state_dir
 from tests.conftest import EMULATOR_START, query, settings_for
 
 pytestmark = pytest.mark.slow
@@ -37,6 +44,83 @@ def test_pipeline_flow_fills_raw_and_marts(pipeline_env, warehouse) -> None:
         assert query(warehouse, f"select count(*) from marts.{mart}")[0][0] > 0, mart
     assert query(warehouse, "select status from raw_youtube.extract_runs") == [("succeeded",)]
 
+    # the run's summary: a JSON timing log and the same as a markdown artifact in Prefect
+    summary = result["summary"]
+    saved = json.loads((state_dir() / "runs" / f"{summary['run_id']}.json").read_text())
+    assert saved == summary
+    assert saved["status"] == "succeeded" and saved["mode"] == "full"
+    ext = saved["extract"]
+    assert ext["units_spent"] == pipeline_env.quota()["total"]
+    assert ext["rows_landed"] == result["extract"]["rows_landed"]
+    assert 0 < ext["api_seconds"] + ext["landing_seconds"] <= ext["seconds"] <= saved["seconds"]
+    assert saved["dbt"]["parse_seconds"] > 0 and saved["dbt"]["build_seconds"] > 0
+    assert saved["dbt"]["counts"]["error"] == 0 and saved["dbt"]["counts"]["pass"] > 50
+    assert {n["resource_type"] for n in saved["dbt"]["nodes"]} >= {"model", "test", "unit_test"}
+    (artifact,) = artifacts_of(state)
+    assert artifact.key == "tubewarehouse-run"
+    assert f"full run `{summary['run_id']}`: succeeded" in artifact.data
+    assert f"**{ext['units_spent']:,} quota units**" in artifact.data
+    assert f"| videos | {ext['rows_landed']['videos']:,} |" in artifact.data
+    assert "No model or test failed." in artifact.data
+
+
+def artifacts_of(state) -> list:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        return client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])
+            )
+        )
+
+
+def test_hourly_stats_run_refreshes_statistics_and_keeps_playlists(pipeline_env, warehouse) -> None:
+    from flows.pipeline import pipeline
+
+    daily = pipeline(mode="full", return_state=True)
+    assert daily.is_completed(), daily.message
+    memberships = query(warehouse, "select count(*) from marts.playlist_videos")[0][0]
+    stats_rows = query(warehouse, "select count(*) from marts.video_stats")[0][0]
+    pipeline_env.clock.advance(timedelta(hours=1))
+
+    hourly = pipeline(mode="stats", return_state=True)
+
+    assert hourly.is_completed(), hourly.message
+    daily_units = daily.result()["extract"]["units_spent"]
+    hourly_units = hourly.result()["extract"]["units_spent"]
+    assert hourly_units < daily_units
+    # membership comes from the daily crawl; the hourly run adds one capture per video
+    assert query(warehouse, "select count(*) from marts.playlist_videos")[0][0] == memberships
+    videos = query(warehouse, "select count(*) from marts.videos where is_available")[0][0]
+    assert query(warehouse, "select count(*) from marts.video_stats")[0][0] >= (stats_rows + videos)
+    assert "stats run" in artifacts_of(hourly)[0].data
+
+
+def test_runs_that_meet_queue_on_the_warehouse_lock(warehouse) -> None:
+    order: list[str] = []
+    with database.pipeline_lock(warehouse):
+        waiter = threading.Thread(
+            target=lambda: _take_lock(warehouse, order), name="second-run", daemon=True
+        )
+        waiter.start()
+        time.sleep(1.5)
+        order.append("first released")
+    waiter.join(timeout=30)
+    assert order == ["second waiting", "first released", "second ran"]
+    with (
+        pytest.raises(database.DatabaseError, match="another pipeline run"),
+        database.pipeline_lock(warehouse),
+        database.pipeline_lock(warehouse, wait_seconds=0.5),
+    ):
+        pass
+
+
+def _take_lock(warehouse, order: list[str]) -> None:
+    with database.pipeline_lock(warehouse, on_wait=lambda: order.append("second waiting")):
+        order.append("second ran")
+
 
 def test_pipeline_flow_fails_loudly_when_extraction_fails(
     pipeline_env, warehouse, monkeypatch
@@ -53,6 +137,9 @@ def test_pipeline_flow_fails_loudly_when_extraction_fails(
     )
     # dbt still ran on what landed: the reference data marts' sources exist
     assert query(warehouse, "select status from raw_youtube.extract_runs") == [("failed",)]
+    (artifact,) = artifacts_of(state)  # a failed run has its summary too, saying why
+    assert "failed in" in artifact.data and "## Why it failed" in artifact.data
+    assert "UC" + "z" * 22 in artifact.data
 
 
 def test_configuration_errors_are_not_retried(pipeline_env, monkeypatch) -> None:

@@ -1,5 +1,6 @@
-"""``ytw serve``: a local Prefect server comes up and the pipeline is served as a deployment
-with an hourly cron schedule; stopping ``ytw serve`` stops that server too."""
+"""``ytw serve``: a local Prefect server comes up, the pipeline is served as the hourly and
+daily deployments, scheduled runs complete against the emulator and leave their artifact,
+and stopping ``ytw serve`` stops that server too."""
 
 from __future__ import annotations
 
@@ -11,11 +12,20 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from extract.database import ConnectionInfo
+from extract.emulator import Clock, EmulatorServer, World
+from tests.conftest import EMULATOR_START, query, settings_for
+
 pytestmark = pytest.mark.slow
+
+EVERY_MINUTE = "* * * * *"
+NEVER_IN_THE_TEST = "0 0 1 1 *"  # the daily crawl: on 1 January only
 
 
 def free_port() -> int:
@@ -24,46 +34,132 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def deployments(port: int) -> list[dict]:
+def api(port: int, path: str, body: dict[str, Any] | None = None) -> Any:
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/deployments/filter",
-        data=b"{}",
+        f"http://127.0.0.1:{port}/api/{path}",
+        data=json.dumps(body or {}).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=5) as response:
+    with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
 
 
-def test_serve_registers_the_hourly_deployment(tmp_path: Path) -> None:
+@pytest.fixture
+def serving(tmp_path: Path, warehouse: ConnectionInfo) -> Iterator[tuple[int, Any, Path]]:
+    """``ytw serve`` with the statistics run every minute, against the emulator."""
     port = free_port()
-    env = {**os.environ, "TUBEWAREHOUSE_HOME": str(tmp_path)}
-    env.pop("PREFECT_API_URL", None)
-    env.pop("PREFECT_HOME", None)
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("ytw")), "serve", "--prefect-port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    world = World.small()
+    with EmulatorServer(world, Clock(EMULATOR_START, frozen=True)) as emulator:
+        settings = settings_for(emulator)
+        env = {
+            **os.environ,
+            "TUBEWAREHOUSE_HOME": str(tmp_path),
+            "DATABASE_URL": warehouse.url,
+            "YOUTUBE_API_URL": emulator.url,
+            "YOUTUBE_API_KEY": "test-key",
+            "YOUTUBE_CHANNEL_IDS": ",".join(settings.channel_ids),
+            "YOUTUBE_REGIONS": ",".join(settings.regions),
+            # the server schedules runs every few seconds instead of every minute
+            "PREFECT_API_SERVICES_SCHEDULER_LOOP_SECONDS": "5",
+            "PREFECT_RUNNER_POLL_FREQUENCY": "5",
+        }
+        for name in ("PREFECT_API_URL", "PREFECT_HOME"):
+            env.pop(name, None)
+        log = (tmp_path / "serve.log").open("wb")
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("ytw")),
+                "serve",
+                "--prefect-port",
+                str(port),
+                "--hourly-cron",
+                EVERY_MINUTE,
+                "--daily-cron",
+                NEVER_IN_THE_TEST,
+                "--timezone",
+                "UTC",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield port, process, tmp_path
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=90)
+            log.close()
+
+
+def completed_runs(port: int, deployment_id: str) -> list[dict]:
+    return api(
+        port,
+        "flow_runs/filter",
+        {
+            "deployments": {"id": {"any_": [deployment_id]}},
+            "flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}},
+        },
     )
-    try:
-        found: list[dict] = []
-        deadline = time.monotonic() + 150
-        while time.monotonic() < deadline and not found:
-            time.sleep(2)
-            assert process.poll() is None, "ytw serve exited early"
-            try:
-                found = deployments(port)
-            except OSError:
-                continue
-        assert found, "no deployment appeared"
-        (deployment,) = found
-        assert deployment["name"] == "hourly"
-        assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["0 * * * *"]
-        assert (tmp_path / "prefect").is_dir()  # Prefect's home is the project's state folder
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
+
+
+def test_serve_runs_the_hourly_deployment_on_schedule(
+    serving: tuple[int, Any, Path], warehouse: ConnectionInfo
+) -> None:
+    port, process, home = serving
+    deadline = time.monotonic() + 150
+    found: list[dict] = []
+    while time.monotonic() < deadline and len(found) < 2:
+        time.sleep(2)
+        assert process.poll() is None, (home / "serve.log").read_text()[-3000:]
+        try:
+            found = api(port, "deployments/filter")
+        except OSError:
+            continue
+    by_name = {d["name"]: d for d in found}
+    assert set(by_name) == {"hourly-statistics", "daily-crawl"}, found
+    hourly, daily = by_name["hourly-statistics"], by_name["daily-crawl"]
+    assert hourly["parameters"] == {"mode": "stats"} and daily["parameters"] == {"mode": "full"}
+    assert [s["schedule"]["cron"] for s in hourly["schedules"]] == [EVERY_MINUTE]
+    assert [s["schedule"]["cron"] for s in daily["schedules"]] == [NEVER_IN_THE_TEST]
+    assert (home / "prefect").is_dir()  # Prefect's home is the project's state folder
+
+    runs: list[dict] = []
+    deadline = time.monotonic() + 420
+    while time.monotonic() < deadline and len(runs) < 2:
+        time.sleep(5)
+        assert process.poll() is None, (home / "serve.log").read_text()[-3000:]
+        runs = completed_runs(port, hourly["id"])
+    assert len(runs) >= 2, (home / "serve.log").read_text()[-3000:]
+
+    for run in runs[:2]:
+        assert run["auto_scheduled"], run  # created by the schedule, not by the test
+        assert run["name"].startswith("stats ")
+        (artifact,) = api(
+            port, "artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run["id"]]}}}
+        )
+        assert artifact["key"] == "tubewarehouse-run" and artifact["type"] == "markdown"
+        assert "succeeded in" in artifact["data"] and "quota units" in artifact["data"]
+        assert "No model or test failed." in artifact["data"]
+    # both runs landed and built: two extract runs, marts filled; each has its timing log
+    statuses = query(warehouse, "select status from raw_youtube.extract_runs")
+    assert len(statuses) >= 2 and {s for (s,) in statuses} == {"succeeded"}
+    assert query(warehouse, "select count(*) from marts.video_stats")[0][0] > 0
+    assert len(list((home / "runs").glob("*.json"))) >= 2
+
+
+def test_stopping_serve_stops_its_local_server(serving: tuple[int, Any, Path]) -> None:
+    port, process, _ = serving
+    deadline = time.monotonic() + 150
+    while time.monotonic() < deadline:
+        time.sleep(2)
+        try:
+            if api(port, "deployments/filter"):
+                break
+        except OSError:
+            continue
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=90)
     time.sleep(1)
     with pytest.raises(OSError):
-        deployments(port)  # the local Prefect server went away with ytw serve
+        api(port, "deployments/filter")  # the local Prefect server went away with ytw serve
