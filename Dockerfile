@@ -1,4 +1,5 @@
 # The tubewarehouse runtime: Python (extract, dbt, Prefect) plus Node for the Evidence build.
+# Used by docker-compose.yml's runner (ytw serve); runs as an unprivileged user.
 FROM python:3.11-slim
 
 ENV DO_NOT_TRACK=1 \
@@ -6,11 +7,15 @@ ENV DO_NOT_TRACK=1 \
     DBT_SEND_ANONYMOUS_USAGE_STATS=false \
     SEND_ANONYMOUS_USAGE_STATS=no \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PYTHONUNBUFFERED=1
+    PYTHONUNBUFFERED=1 \
+    TUBEWAREHOUSE_HOME=/data
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends nodejs npm \
-    && rm -rf /var/lib/apt/lists/*
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 10001 tubewarehouse \
+    && mkdir -p /data /srv/site \
+    && chown tubewarehouse:tubewarehouse /data /srv/site
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -18,7 +23,10 @@ COPY extract ./extract
 COPY flows ./flows
 RUN pip install --no-cache-dir -e .
 COPY . .
-RUN cd reports && npm install --no-audit --no-fund
+# Evidence's pinned packages (see reports/README.md); the build writes under reports/.
+RUN cd reports && npm install --no-audit --no-fund \
+    && chown -R tubewarehouse:tubewarehouse /app
 
+USER tubewarehouse
 ENTRYPOINT ["ytw"]
 CMD ["serve"]
