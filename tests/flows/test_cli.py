@@ -19,11 +19,61 @@ def ytw(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
-def test_help_lists_every_command() -> None:
+def test_help_lists_every_command_with_one_line_of_help() -> None:
+    from flows.cli import build_parser
+
     result = ytw("--help")
     assert result.returncode == 0
-    for command in ("demo", "run", "serve", "extract", "emulator", "dbt", "reports", "summary"):
+    parser = build_parser()
+    (subparsers,) = [a for a in parser._actions if a.choices and "run" in a.choices]
+    listed = {c.dest: c.help for c in subparsers._choices_actions}
+    assert set(listed) == set(subparsers.choices)  # every command has a help line
+    assert {"demo", "run", "serve", "ui", "extract", "docs", "dbt", "reports"} <= set(listed)
+    for command, help in listed.items():
+        assert help and "\n" not in help, command
         assert command in result.stdout
+    assert "Exit codes: 0 ok, 1 run failed" in " ".join(result.stdout.split())
+    for command in listed:
+        sub = ytw(command, "--help")
+        assert sub.returncode == 0 and sub.stdout.startswith(f"usage: ytw {command}"), command
+
+
+def test_bad_usage_exits_2() -> None:
+    result = ytw("run", "--mode", "sometimes")
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+@pytest.mark.slow
+def test_extract_progress_is_plain_log_lines_when_not_on_a_terminal(warehouse) -> None:
+    """Piped (cron, CI): one log line per finished step with the totals, no control codes."""
+    from extract.emulator import Clock, EmulatorServer, World
+    from tests.conftest import EMULATOR_START
+
+    world = World.small()
+    with EmulatorServer(world, Clock(EMULATOR_START, frozen=True)) as server:
+        result = ytw(
+            "extract",
+            env={
+                "DATABASE_URL": warehouse.url,
+                "YOUTUBE_API_URL": server.url,
+                "YOUTUBE_API_KEY": "k",
+                "YOUTUBE_CHANNEL_IDS": ",".join(world.tracked_channel_ids),
+                "YOUTUBE_REGIONS": "US",
+            },
+        )
+        units = server.quota()["total"]
+    assert result.returncode == 0, result.stderr
+    assert "\x1b[" not in result.stderr and "\r" not in result.stderr
+    steps = [line for line in result.stderr.splitlines() if "progress: " in line]
+    assert [line.split("progress: ")[-1].split(" ")[0] for line in steps] == [
+        "channels",
+        "reference",
+        "playlists",
+        "items",
+        "videos",
+        "charts",
+    ]
+    assert f"{units:,} quota units so far" in steps[-1]
 
 
 @pytest.mark.parametrize(

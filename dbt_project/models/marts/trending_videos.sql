@@ -12,7 +12,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
-        indexes=[{'columns': ['captured_at'], 'type': 'brin'}, {'columns': ['video_id']}],
+        indexes=indexes([index(['captured_at'], 'brin'), index(['video_id'])]),
     )
 }}
 {%- set cutoff = incremental_cutoff('captured_at') %}

@@ -14,7 +14,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
-        indexes=[{'columns': ['captured_at'], 'type': 'brin'}],
+        indexes=indexes([index(['captured_at'], 'brin')]),
     )
 }}
 {%- set cutoff = incremental_cutoff('captured_at') %}
