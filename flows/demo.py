@@ -58,4 +58,6 @@ def run_demo(runs: int = 2, seed: int = 42, build_reports: bool = True) -> None:
     if site is not None:
         print(f"  reports:   built in {site}; serve them with `.venv/bin/ytw reports --serve`")
     print('  warehouse: `.venv/bin/ytw env` prints the connection (psql "$DATABASE_URL")')
-    print("  schedule:  `.venv/bin/ytw serve` serves the hourly deployment (Prefect UI :4200)")
+    print("  schedules: `.venv/bin/ytw ui` serves the hourly and daily deployments, with the")
+    print("             Prefect UI on http://127.0.0.1:4200")
+    print("  dbt docs:  `.venv/bin/ytw docs` serves lineage and column docs on :8080")

@@ -16,27 +16,11 @@ from typing import Any
 import pytest
 
 from extract.database import ConnectionInfo
-from extract.emulator import Clock, EmulatorServer, World
-from extract.run import run_extract
-from flows import transform
-from tests.conftest import EMULATOR_START, settings_for
 from tests.flows.test_serve import free_port
 
 pytestmark = pytest.mark.slow
 
 YTW = str(Path(sys.executable).with_name("ytw"))
-
-
-@pytest.fixture(scope="module")
-def built(pg_cluster: ConnectionInfo) -> ConnectionInfo:
-    """A warehouse with one extract run landed and the whole project built on it."""
-    from tests.conftest import create_database
-
-    conn = create_database(pg_cluster, "docs_site")
-    with EmulatorServer(World.small(), Clock(EMULATOR_START, frozen=True)) as emulator:
-        assert run_extract(settings_for(emulator), conn).ok
-    assert transform.build(conn).success
-    return conn
 
 
 def fetch(url: str) -> bytes:
