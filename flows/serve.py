@@ -78,25 +78,33 @@ def deployments(
 
     from flows.pipeline import pipeline
 
-    return [
-        pipeline.to_deployment(
-            name="hourly-statistics",
-            schedules=[Cron(hourly_cron, timezone=timezone)],
-            parameters={"mode": "stats"},
-            description="Statistics of every known video (and new uploads) and the "
-            "mostPopular charts, then dbt build.",
-            tags=["tubewarehouse", "hourly"],
+    def deployment(name: str, cron: str, mode: str, description: str, tag: str) -> Any:
+        return pipeline.to_deployment(
+            name=name,
+            schedules=[Cron(cron, timezone=timezone)],
+            parameters={"mode": mode},
+            description=description,
+            tags=["tubewarehouse", tag],
             # runs import flows.pipeline by module name: works from any working directory
             entrypoint_type=EntrypointType.MODULE_PATH,
+        )
+
+    return [
+        deployment(
+            "hourly-statistics",
+            hourly_cron,
+            "stats",
+            "Statistics of every known video (and new uploads) and the mostPopular charts, "
+            "then dbt build.",
+            "hourly",
         ),
-        pipeline.to_deployment(
-            name="daily-crawl",
-            schedules=[Cron(daily_cron, timezone=timezone)],
-            parameters={"mode": "full"},
-            description="The full crawl: every playlist and its items, reference data, "
-            "statistics and charts, then dbt build.",
-            tags=["tubewarehouse", "daily"],
-            entrypoint_type=EntrypointType.MODULE_PATH,
+        deployment(
+            "daily-crawl",
+            daily_cron,
+            "full",
+            "The full crawl: every playlist and its items, reference data, statistics and "
+            "charts, then dbt build.",
+            "daily",
         ),
     ]
 

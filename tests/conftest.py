@@ -98,6 +98,20 @@ def settings_for(server: EmulatorServer, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
+def env_for(server: EmulatorServer, warehouse: ConnectionInfo, **overrides: str) -> dict[str, str]:
+    """The environment a ``ytw`` process (or the flow) needs to run against ``server`` and
+    ``warehouse``; ``overrides`` replace variables (e.g. ``YOUTUBE_CHANNEL_IDS``)."""
+    settings = settings_for(server)
+    return {
+        "DATABASE_URL": warehouse.url,
+        "YOUTUBE_API_URL": server.url,
+        "YOUTUBE_API_KEY": settings.api_key,
+        "YOUTUBE_CHANNEL_IDS": ",".join(settings.channel_ids),
+        "YOUTUBE_REGIONS": ",".join(settings.regions),
+        **overrides,
+    }
+
+
 def execute(conn_info: ConnectionInfo, sql: str) -> None:
     """Run statements and commit."""
     conn = conn_info.connect()

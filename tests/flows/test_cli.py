@@ -47,20 +47,11 @@ def test_bad_usage_exits_2() -> None:
 def test_extract_progress_is_plain_log_lines_when_not_on_a_terminal(warehouse) -> None:
     """Piped (cron, CI): one log line per finished step with the totals, no control codes."""
     from extract.emulator import Clock, EmulatorServer, World
-    from tests.conftest import EMULATOR_START
+    from tests.conftest import EMULATOR_START, env_for
 
     world = World.small()
     with EmulatorServer(world, Clock(EMULATOR_START, frozen=True)) as server:
-        result = ytw(
-            "extract",
-            env={
-                "DATABASE_URL": warehouse.url,
-                "YOUTUBE_API_URL": server.url,
-                "YOUTUBE_API_KEY": "k",
-                "YOUTUBE_CHANNEL_IDS": ",".join(world.tracked_channel_ids),
-                "YOUTUBE_REGIONS": "US",
-            },
-        )
+        result = ytw("extract", env=env_for(server, warehouse, YOUTUBE_REGIONS="US"))
         units = server.quota()["total"]
     assert result.returncode == 0, result.stderr
     assert "\x1b[" not in result.stderr and "\r" not in result.stderr
@@ -121,21 +112,14 @@ def test_unreachable_database_is_one_line_and_exit_3(command: str, tmp_path: Pat
 def test_a_failed_run_is_one_line_without_traceback(warehouse) -> None:
     """An unknown channel fails the flow run: `ytw run` says so in one line, exit 1."""
     from extract.emulator import Clock, EmulatorServer, World
-    from tests.conftest import EMULATOR_START
+    from tests.conftest import EMULATOR_START, env_for
 
     world = World.small()
     unknown = "UC" + "q" * 22
     with EmulatorServer(world, Clock(EMULATOR_START, frozen=True)) as server:
-        result = ytw(
-            "run",
-            env={
-                "DATABASE_URL": warehouse.url,
-                "YOUTUBE_API_URL": server.url,
-                "YOUTUBE_API_KEY": "k",
-                "YOUTUBE_CHANNEL_IDS": f"{world.tracked_channel_ids[0]},{unknown}",
-                "YOUTUBE_REGIONS": "US",
-            },
-        )
+        channels = f"{world.tracked_channel_ids[0]},{unknown}"
+        env = env_for(server, warehouse, YOUTUBE_CHANNEL_IDS=channels, YOUTUBE_REGIONS="US")
+        result = ytw("run", env=env)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     (line,) = [x for x in result.stderr.splitlines() if x.startswith("ytw: run failed:")]

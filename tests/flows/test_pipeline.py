@@ -13,7 +13,7 @@ import pytest
 from extract import database
 from extract.emulator import Clock, EmulatorServer, World
 from extract.settings import state_dir
-from tests.conftest import EMULATOR_START, query, settings_for
+from tests.conftest import EMULATOR_START, env_for, query
 
 pytestmark = pytest.mark.slow
 
@@ -22,12 +22,8 @@ pytestmark = pytest.mark.slow
 def pipeline_env(warehouse, monkeypatch):
     world = World.small()
     with EmulatorServer(world, Clock(EMULATOR_START, frozen=True)) as server:
-        settings = settings_for(server)
-        monkeypatch.setenv("DATABASE_URL", warehouse.url)
-        monkeypatch.setenv("YOUTUBE_API_URL", server.url)
-        monkeypatch.setenv("YOUTUBE_API_KEY", "test-key")
-        monkeypatch.setenv("YOUTUBE_CHANNEL_IDS", ",".join(settings.channel_ids))
-        monkeypatch.setenv("YOUTUBE_REGIONS", ",".join(settings.regions))
+        for name, value in env_for(server, warehouse).items():
+            monkeypatch.setenv(name, value)
         yield server
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from extract.database import ConnectionInfo
 from extract.emulator import Clock, EmulatorServer, World
-from tests.conftest import EMULATOR_START, query, settings_for
+from tests.conftest import EMULATOR_START, env_for, query
 
 pytestmark = pytest.mark.slow
 
@@ -51,15 +51,10 @@ def serving(tmp_path: Path, warehouse: ConnectionInfo) -> Iterator[tuple[int, An
     port = free_port()
     world = World.small()
     with EmulatorServer(world, Clock(EMULATOR_START, frozen=True)) as emulator:
-        settings = settings_for(emulator)
         env = {
             **os.environ,
+            **env_for(emulator, warehouse),
             "TUBEWAREHOUSE_HOME": str(tmp_path),
-            "DATABASE_URL": warehouse.url,
-            "YOUTUBE_API_URL": emulator.url,
-            "YOUTUBE_API_KEY": "test-key",
-            "YOUTUBE_CHANNEL_IDS": ",".join(settings.channel_ids),
-            "YOUTUBE_REGIONS": ",".join(settings.regions),
             # the server schedules runs every few seconds instead of every minute
             "PREFECT_API_SERVICES_SCHEDULER_LOOP_SECONDS": "5",
             "PREFECT_RUNNER_POLL_FREQUENCY": "5",
