@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # Telemetry is switched off by the project itself (flows/env.py) in everything it launches.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install browser demo test bench lint format docs clean
+.PHONY: install browser demo test bench lint format docs clean screenshots
 
 install: $(STAMP)
 
@@ -39,6 +39,17 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.quota
 	$(BIN)/python -m bench.landing
 	$(BIN)/python -m bench.dbt_incremental
+
+# The README's screenshots of the reports (docs/screenshots/*.png), from a throwaway warehouse
+# holding a month of the demo world (about 5 min; replaces reports/build). The demo's titles
+# include Japanese and emoji: without Debian's Noto fonts they would show as empty boxes.
+screenshots: $(STAMP) browser
+	@fc-list 2>/dev/null | grep -q "Noto Sans CJK" && fc-list 2>/dev/null | grep -q "Noto Color Emoji" || { \
+		echo "installing Debian's Noto CJK and emoji fonts for the screenshots"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-noto-cjk fonts-noto-color-emoji >/dev/null; }
+	$(BIN)/python -m tests.reports.screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

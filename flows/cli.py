@@ -93,7 +93,7 @@ def _cmd_reports(args: argparse.Namespace) -> int:
     from extract import database
     from flows import reports
 
-    site = reports.build(database.resolve())
+    site = reports.build(database.resolve(), force=args.force)
     print(f"reports built in {site}")
     if args.serve:
         reports.serve_forever(site, host=args.host, port=args.port)
@@ -187,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("rest", nargs=argparse.REMAINDER, help="dbt arguments")
     p = add("reports", _cmd_reports, "build the Evidence reports from the marts")
     p.add_argument("--serve", action="store_true", help="serve the built site afterwards")
+    p.add_argument(
+        "--force", action="store_true", help="render again even if data and pages are unchanged"
+    )
     p.add_argument("--port", type=int, default=3000, help="port for --serve (default 3000)")
     p.add_argument("--host", default="127.0.0.1", help="address for --serve (default 127.0.0.1)")
     p = add("summary", _cmd_summary, "print the row count of every mart")

@@ -56,7 +56,8 @@ def run_demo(runs: int = 2, seed: int = 42, build_reports: bool = True) -> None:
     transform.invoke(["run-operation", "print_mart_row_counts"], conn)
     print(f"\ndemo finished in {time.monotonic() - started:.0f}s. Where to look:")
     if site is not None:
-        print(f"  reports:   built in {site}; serve them with `.venv/bin/ytw reports --serve`")
+        print(f"  reports:   built in {site}")
+        print(f"             `.venv/bin/ytw reports --serve` serves them on {reports.DEFAULT_URL}")
     print('  warehouse: `.venv/bin/ytw env` prints the connection (psql "$DATABASE_URL")')
     print("  schedules: `.venv/bin/ytw ui` serves the hourly and daily deployments, with the")
     print("             Prefect UI on http://127.0.0.1:4200")

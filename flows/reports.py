@@ -4,8 +4,10 @@ The Evidence project reads only the ``marts`` schema. Its postgres source (``war
 commits no connection details: :func:`build` hands them to Evidence as
 ``EVIDENCE_SOURCE__warehouse__<option>`` environment variables, which Evidence 39 merges over
 ``reports/sources/warehouse/connection.yaml``. ``evidence sources`` extracts each source query
-to parquet, ``evidence build`` renders a static site into ``reports/build``; :func:`serve`
-publishes that folder with the standard library's HTTP server.
+to parquet, ``evidence build`` renders a static site into ``reports/build`` (every page
+prerendered, one per video, playlist and channel included, so any static server can publish
+it); :func:`serve` publishes that folder with the standard library's HTTP server, by default
+on :data:`DEFAULT_URL`.
 
 Telemetry stays off in every process started here: ``SEND_ANONYMOUS_USAGE_STATS=no``,
 ``DO_NOT_TRACK=1`` (and ``reports/evidence.settings.json``, which Evidence's CLI reads instead
@@ -40,9 +42,27 @@ REPORTS_DIR = REPO_ROOT / "reports"
 SOURCE_NAME = "warehouse"
 # Written into node_modules after a successful install: hash of package.json + lockfile.
 INSTALL_MARKER = ".tubewarehouse-install"
+# Written next to build/ after a successful build: hash of the project files and of the data
+# `evidence sources` extracted. Same hash on the next build: the site is already up to date.
+BUILD_MARKER = ".build-fingerprint"
+# What a build depends on besides the extracted data (paths relative to reports/).
+PROJECT_INPUTS = (
+    "pages",
+    "partials",
+    "components",
+    "sources",
+    "evidence.config.yaml",
+    "evidence.plugins.yaml",
+    "package.json",
+    "package-lock.json",
+)
 TAIL_LINES = 40
 # How long `evidence sources` may linger after printing its final line (see _run).
 DONE_GRACE_SECONDS = 15
+# Where `ytw reports --serve` (and serve()) publish the site unless told otherwise.
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 3000
+DEFAULT_URL = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}/"
 
 # npm's own phone-home switches; the project-wide telemetry settings come from flows.env.
 NPM_QUIET = {
@@ -247,6 +267,26 @@ def site_dir() -> Path:
     return REPORTS_DIR / "build"
 
 
+def _data_dir() -> Path:
+    """Where ``evidence sources`` writes the extracted data (parquet per source query)."""
+    return REPORTS_DIR / ".evidence" / "template" / "static" / "data"
+
+
+def build_fingerprint() -> str:
+    """A hash of everything a build renders: the project's pages, partials, components,
+    queries, settings and package files, and the data the last ``evidence sources`` extracted
+    (its parquet files are byte-identical for identical query results)."""
+    digest = hashlib.sha256()
+    roots = [REPORTS_DIR / name for name in PROJECT_INPUTS] + [_data_dir()]
+    for root in roots:
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            digest.update(str(path.relative_to(REPORTS_DIR)).encode() + b"\0")
+            digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
 def source_queries() -> list[Path]:
     """The warehouse source queries, one parquet table each in the built site."""
     return sorted((REPORTS_DIR / "sources" / SOURCE_NAME).glob("*.sql"))
@@ -294,9 +334,12 @@ def check_marts(conn: ConnectionInfo) -> None:
         )
 
 
-def build(conn: ConnectionInfo, *, timeout: float = 1200) -> Path:
+def build(conn: ConnectionInfo, *, timeout: float = 1200, force: bool = False) -> Path:
     """Extract the source queries from ``conn`` and build the static site; return its folder.
 
+    When the extracted data and the project's files are those of the site already in
+    ``build/`` (e.g. ``ytw reports --serve`` right after the demo), the site is kept as it is
+    rather than rendered again (minutes for a big warehouse); ``force`` renders it anyway.
     Raises ReportsError when Node is missing, a mart is missing, a source query fails or the
     site does not build.
     """
@@ -308,7 +351,7 @@ def build(conn: ConnectionInfo, *, timeout: float = 1200) -> Path:
 
     # A query that fails or returns nothing leaves the previous run's parquet in place:
     # start from an empty data folder so a build never shows stale numbers.
-    shutil.rmtree(REPORTS_DIR / ".evidence" / "template" / "static" / "data", ignore_errors=True)
+    shutil.rmtree(_data_dir(), ignore_errors=True)
     log.info("extracting report sources from %s", conn.display_url)
     output = _run(
         [*evidence, "sources"],
@@ -325,18 +368,32 @@ def build(conn: ConnectionInfo, *, timeout: float = 1200) -> Path:
             f"{REPORTS_DIR / 'sources' / SOURCE_NAME} against the marts schema."
         )
 
+    out = site_dir()
+    marker = REPORTS_DIR / BUILD_MARKER
+    fingerprint = build_fingerprint()
+    if (
+        not force
+        and (out / "index.html").is_file()
+        and marker.is_file()
+        and marker.read_text().strip() == fingerprint
+    ):
+        log.info("reports unchanged since the last build (same pages, same data): keeping %s", out)
+        return out
+
     log.info("building the reports site")
     # evidence build copies its output over the old folder: start clean so no stale pages stay.
-    shutil.rmtree(site_dir(), ignore_errors=True)
+    marker.unlink(missing_ok=True)
+    shutil.rmtree(out, ignore_errors=True)
     # build:strict fails on a page query or component error instead of shipping the error box.
     _run([*evidence, "build:strict"], what="evidence build", env=env, timeout=timeout)
-    out = site_dir()
     if not (out / "index.html").is_file():
         raise ReportsError(
             f"evidence build reported success but {out / 'index.html'} is missing; "
             f"delete {REPORTS_DIR / '.evidence'} and {out} and build again."
         )
-    log.info("reports site built in %s", out)
+    marker.write_text(fingerprint + "\n")
+    pages = sum(1 for _ in out.rglob("index.html"))
+    log.info("reports site built in %s (%d pages)", out, pages)
     return out
 
 
@@ -417,7 +474,7 @@ def _make_server(site: Path, host: str, port: int) -> SiteServer:
         ) from None
 
 
-def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 3000) -> SiteServer:
+def serve(site_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> SiteServer:
     """Serve ``site_dir`` in a background thread; port 0 picks a free port (see ``.url``)."""
     server = _make_server(Path(site_dir), host, port)
     server.thread = threading.Thread(target=server.serve_forever, name="reports-http", daemon=True)
@@ -426,7 +483,7 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 3000) -> SiteServ
     return server
 
 
-def serve_forever(site_dir: Path, host: str = "127.0.0.1", port: int = 3000) -> None:
+def serve_forever(site_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
     """Serve ``site_dir`` in the foreground until interrupted (for the CLI)."""
     server = _make_server(Path(site_dir), host, port)
     log.info("serving the reports at %s (Ctrl+C to stop)", server.url)

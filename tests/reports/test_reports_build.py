@@ -1,8 +1,11 @@
-"""The Evidence reports: they build from a real PostgreSQL, ship exactly the mart's rows, render
-in a headless browser without fetching anything off the machine, and are served correctly.
+"""The Evidence reports build: from a real PostgreSQL, shipping exactly the marts' rows, with
+nothing fetched off the machine at page load, with pages that say what is missing when the
+warehouse is empty, and with one dbt exposure per page; plus the runner's own behaviour
+(npm install only when needed, failures with the output's tail, serving page URLs).
 
-The slow tests run ``npm install`` (once, about a minute cold) and ``evidence build`` (about
-50 s per build). The browser test needs Debian's ``chromium``, which ``make test`` installs.
+The slow tests share the session's site built from the emulator warehouse (see conftest.py);
+the empty-warehouse test builds once more (about a minute). The browser checks of every page
+are in test_reports_pages.py.
 """
 
 from __future__ import annotations
@@ -10,65 +13,35 @@ from __future__ import annotations
 import http.client
 import json
 import math
+import re
 import shutil
 import subprocess
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from extract.database import ConnectionInfo
-from flows import reports
-from tests.conftest import create_database
+from extract.load import RawStore
+from flows import reports, transform
+from tests.conftest import create_database, execute
+from tests.reports.conftest import Marts
 
 HERE = Path(__file__).resolve().parent
-ARTIFACTS = HERE.parent / "artifacts"
-
-PLAYLISTS_DDL = """
-create schema if not exists marts;
-create table marts.playlists (
-    playlist_id text,
-    channel_id text,
-    title text,
-    count_videos bigint,
-    total_views bigint,
-    total_likes bigint,
-    avg_views numeric,
-    avg_likes numeric
-);
-"""
-
-# (playlist_id, channel_id, title, count_videos, total_views, total_likes, avg_views, avg_likes)
-PLAYLISTS = [
-    ("PLamp", "UCone", "Tom & Jerry <3", 3, 1_234_567, 45_678, 411_522.33, 15_226.0),
-    ("PLutf", "UCone", "Été à Montréal — 東京 🎵", 2, 98_765, None, 49_382.5, None),
-    ("PLtag", "UCtwo", "<b>bold</b> & <script>alert(1)</script>", 1, 5_000_000_000, 12, 5e9, 12.0),
-    ("PLzero", "UCtwo", "Nothing yet", 0, 0, 0, None, None),
-]
+REPO = HERE.parents[1]
+PAGES = reports.REPORTS_DIR / "pages"
+EXPOSURES = REPO / "dbt_project" / "models" / "exposures" / "_exposures.yml"
 
 
-def make_database(
-    admin: ConnectionInfo, prefix: str, sql: str = "", rows: Sequence[tuple] = ()
-) -> ConnectionInfo:
-    info = create_database(admin, f"{prefix}_{uuid.uuid4().hex[:8]}")
-    if sql:
-        conn = info.connect()
-        with conn, conn.cursor() as cur:
-            cur.execute(sql)
-            for row in rows:
-                cur.execute(
-                    "insert into marts.playlists values (%s, %s, %s, %s, %s, %s, %s, %s)", row
-                )
-        conn.close()
-    return info
-
-
-@pytest.fixture(scope="module")
-def built_site(pg_cluster: ConnectionInfo) -> Path:
-    """The reports built from a warehouse whose ``marts.playlists`` holds PLAYLISTS."""
-    warehouse = make_database(pg_cluster, "reports", PLAYLISTS_DDL, PLAYLISTS)
-    return reports.build(warehouse)
+def empty_marts(admin: ConnectionInfo, prefix: str) -> ConnectionInfo:
+    """A warehouse whose marts exist but hold nothing: dbt built over empty raw tables."""
+    conn = create_database(admin, f"{prefix}_{uuid.uuid4().hex[:8]}")
+    RawStore(conn).ensure_schema()
+    summary = transform.build(conn)
+    assert summary.success, summary.failures
+    return conn
 
 
 def read_parquet(path: Path) -> list[dict]:
@@ -92,22 +65,19 @@ def same_number(a: float | None, b: float | None) -> bool:
 
 
 @pytest.mark.slow
-def test_site_builds_the_playlists_page(built_site: Path) -> None:
-    assert built_site == reports.site_dir()
-    html = (built_site / "index.html").read_text(encoding="utf-8")
-    assert "<title>Playlists" in html or ">Playlists<" in html
-    assert "Total views per playlist" in html
-    assert "Playlist ranking" in html
+def test_site_has_every_page(built_site: Path) -> None:
+    for page in ("", "playlists", "playlists/monthly", "trending", "videos", "channels"):
+        html = (built_site / page / "index.html").read_text(encoding="utf-8")
+        assert "tubewarehouse" in html, page
 
 
 @pytest.mark.slow
-def test_built_data_holds_exactly_the_mart_rows(built_site: Path) -> None:
+def test_built_data_holds_exactly_the_mart_rows(built_site: Path, marts: Marts) -> None:
     manifest = json.loads((built_site / "data" / "manifest.json").read_text())
-    assert manifest["renderedFiles"] == {
-        "warehouse": ["static/data/warehouse/playlists/playlists.parquet"]
-    }
+    assert sorted(manifest["renderedFiles"]["warehouse"]) == sorted(
+        f"static/data/warehouse/{q.stem}/{q.stem}.parquet" for q in reports.source_queries()
+    )
     rows = read_parquet(built_site / "data" / "warehouse" / "playlists" / "playlists.parquet")
-
     columns = [
         "playlist_id",
         "channel_id",
@@ -117,30 +87,31 @@ def test_built_data_holds_exactly_the_mart_rows(built_site: Path) -> None:
         "total_likes",
         "avg_views",
         "avg_likes",
+        "views_gained_30d",
     ]
-    assert [list(row) for row in rows] == [columns] * len(PLAYLISTS)
+    expected = marts.rows(f"select {', '.join(columns)} from marts.playlists")
+    assert len(rows) == len(expected)
     by_id = {row["playlist_id"]: row for row in rows}
-    assert sorted(by_id) == sorted(p[0] for p in PLAYLISTS)
-    for expected in PLAYLISTS:
-        got = by_id[expected[0]]
-        for column, value in zip(columns, expected, strict=True):
-            if isinstance(value, float):
-                assert same_number(got[column], value), (expected[0], column, got[column])
+    for values in expected:
+        got = by_id[values[0]]
+        for column, value in zip(columns, values, strict=True):
+            if value is not None and not isinstance(value, (int, str)):
+                assert same_number(got[column], float(value)), (values[0], column)
             else:
-                assert got[column] == value, (expected[0], column, got[column])
+                assert got[column] == value, (values[0], column, got[column])
 
 
 @pytest.mark.slow
 def test_build_fetches_nothing_remote_at_page_load(built_site: Path) -> None:
     """No absolute non-local URL in what the browser loads without a click: HTML resource
     attributes, stylesheets, the web manifest, the service worker. (JavaScript bundles carry
-    inert documentation links; the browser test checks the actual requests.)"""
-    import re
-
+    inert documentation links; the browser tests check the actual requests.)"""
     remote = re.compile(r"https?://(?!127\.0\.0\.1|localhost)[^\s\"')]+")
     resource_attr = re.compile(r"<(?:link|script|img|iframe|source|video|audio)\b[^>]*>", re.I)
     offenders: list[str] = []
-    for page in built_site.rglob("*.html"):
+    pages = list(built_site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
         for tag in resource_attr.findall(page.read_text(encoding="utf-8")):
             offenders += [f"{page.name}: {u}" for u in remote.findall(tag)]
     for css in built_site.rglob("*.css"):
@@ -156,94 +127,35 @@ def test_build_fetches_nothing_remote_at_page_load(built_site: Path) -> None:
 
 
 @pytest.mark.slow
-def test_page_renders_in_a_browser_with_data_and_only_local_requests(
-    built_site: Path, tmp_path: Path
-) -> None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    # `make test` installs Debian's chromium when missing: no browser is a failure, not a skip.
-    assert chromium is not None, (
-        "chromium is missing: run `make test` (it installs it) or apt-get install chromium"
-    )
-    netlog = tmp_path / "netlog.json"
-    with reports.serve(built_site, port=0) as server:
-        base = [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-            "--window-size=1280,1600",
-            "--virtual-time-budget=20000",
-        ]
-        dom = subprocess.run(
-            [
-                *base,
-                f"--user-data-dir={tmp_path / 'profile-dom'}",
-                f"--log-net-log={netlog}",
-                "--dump-dom",
-                server.url,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-        ).stdout
-        ARTIFACTS.mkdir(exist_ok=True)
-        subprocess.run(
-            [
-                *base,
-                f"--user-data-dir={tmp_path / 'profile-shot'}",
-                # Let the chart's canvas finish drawing before the picture is taken. In a
-                # taller headless window the canvas often stays blank under virtual time.
-                "--run-all-compositor-stages-before-draw",
-                "--virtual-time-budget=60000",
-                "--window-size=1280,900",
-                f"--screenshot={ARTIFACTS / 'reports-index.png'}",
-                server.url,
-            ],
-            capture_output=True,
-            timeout=180,
-        )
-        origin = server.url.rstrip("/")
-
-    # The ranking table rendered every playlist, titles escaped as text (never as markup).
-    assert "Tom &amp; Jerry &lt;3" in dom
-    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in dom
-    assert "<script>alert(1)</script>" not in dom
-    assert "Été à Montréal — 東京 🎵" in dom
-    assert "1.2M" in dom and "5.0B" in dom and "98,765" in dom
-
-    # Every request the page itself made went to our server.
-    log = json.loads(netlog.read_text())
-    event_types = {value: key for key, value in log["constants"]["logEventTypes"].items()}
-    page_requests = [
-        event["params"]["url"]
-        for event in log["events"]
-        if event_types.get(event["type"]) == "URL_REQUEST_START_JOB"
-        and event.get("params", {}).get("initiator") == origin
-    ]
-    assert any(url.endswith(".arrow") or "/data/" in url for url in page_requests)
-    assert [u for u in page_requests if not u.startswith(origin + "/")] == []
-
-
-@pytest.mark.slow
-def test_empty_mart_builds_a_page_that_says_what_to_run(pg_cluster: ConnectionInfo) -> None:
-    warehouse = make_database(pg_cluster, "reports_empty", PLAYLISTS_DDL)
-    site = reports.build(warehouse)
-    html = (site / "index.html").read_text(encoding="utf-8")
-    assert "No playlists in the warehouse yet" in html
-    assert "make demo" in html
-    assert "Playlist ranking" not in html
+def test_empty_warehouse_builds_pages_that_say_what_to_run(pg_cluster: ConnectionInfo) -> None:
+    """Marts that exist but hold nothing (a fresh install): every page builds and says what
+    is missing and what to run."""
+    site = reports.build(empty_marts(pg_cluster, "reports_empty"))
+    expected = {
+        "": "No channels in the warehouse yet",
+        "playlists": "No playlists in the warehouse yet",
+        "playlists/monthly": "No playlists in the warehouse yet",
+        "trending": "No trending charts in the warehouse yet",
+        "videos": "No videos in the warehouse yet",
+        "channels": "No channels in the warehouse yet",
+    }
+    for page, message in expected.items():
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        assert message in html, page
+        assert "make demo" in html, page
+    assert "Total views per playlist" not in (site / "playlists" / "index.html").read_text()
+    # the templated pages still build (a static build fails on a route it never reached)
+    for folder in ("videos", "playlists", "channels"):
+        html = (site / folder / "none" / "index.html").read_text(encoding="utf-8")
+        assert "in the warehouse." in html, folder
 
 
 @pytest.mark.slow
 def test_failing_source_query_raises_with_evidence_output(pg_cluster: ConnectionInfo) -> None:
     """A mart without a contract column: Evidence prints the failure, exits 0 and never
     exits at all (an open connection); build() must stop it and raise."""
-    broken = PLAYLISTS_DDL.replace("    avg_likes numeric\n", "    avg_likes_renamed numeric\n")
-    warehouse = make_database(pg_cluster, "reports_broken", broken)
+    warehouse = empty_marts(pg_cluster, "reports_broken")
+    execute(warehouse, "alter table marts.playlists rename column avg_likes to avg_likes_renamed")
     with pytest.raises(reports.ReportsError, match="playlists"):
         reports.build(warehouse, timeout=300)
 
@@ -252,7 +164,7 @@ def test_failing_source_query_raises_with_evidence_output(pg_cluster: Connection
 
 
 def test_missing_mart_says_to_run_the_pipeline(pg_cluster: ConnectionInfo) -> None:
-    warehouse = make_database(pg_cluster, "reports_nomarts")
+    warehouse = create_database(pg_cluster, f"reports_nomarts_{uuid.uuid4().hex[:8]}")
     with pytest.raises(reports.ReportsError, match=r"marts\.playlists.*make demo"):
         reports.check_marts(warehouse)
 
@@ -269,17 +181,128 @@ def test_connection_reaches_evidence_through_environment_only() -> None:
     committed = (reports.REPORTS_DIR / "sources" / "warehouse" / "connection.yaml").read_text()
     for option in ("host:", "user:", "password:", "database:"):
         assert option not in committed
-    assert reports.mart_tables() == ["marts.playlists"]
+    assert reports.mart_tables() == [
+        "marts.categories",
+        "marts.channel_daily_stats",
+        "marts.channels",
+        "marts.playlist_monthly",
+        "marts.playlist_videos",
+        "marts.playlists",
+        "marts.regions",
+        "marts.trending_summary",
+        "marts.trending_videos",
+        "marts.video_daily_stats",
+        "marts.videos",
+    ]
 
 
 def test_reports_read_only_the_marts_schema() -> None:
-    import re
-
     sql = [p.read_text() for p in reports.source_queries()]
     assert sql
     for text in sql:
         schemas = set(re.findall(r"\b(?:from|join)\s+([a-z_]+)\.", text, re.I))
         assert schemas == {"marts"}
+
+
+def _page_sql(page: Path) -> str:
+    """A page's markdown with the partials it includes inlined (as Evidence does)."""
+    text = page.read_text(encoding="utf-8")
+    for name in re.findall(r'\{@partial\s+"(.*?)"\s*\}', text):
+        text += (reports.REPORTS_DIR / "partials" / name).read_text(encoding="utf-8")
+    return text
+
+
+def _pages() -> list[Path]:
+    return sorted(PAGES.rglob("*.md"))
+
+
+def test_pages_query_only_the_warehouse_sources() -> None:
+    sources = {q.stem for q in reports.source_queries()}
+    for page in _pages():
+        text = _page_sql(page)
+        blocks = re.findall(r"```sql \w+\n(.*?)```", text, re.S)
+        assert blocks, page
+        for block in blocks:
+            tables = set(re.findall(r"\b(?:from|join)\s+([a-z_]+)\.([a-z_]+)", block, re.I))
+            assert {schema for schema, _ in tables} <= {"warehouse"}, (page, tables)
+            assert {name for _, name in tables} <= sources, (page, tables)
+
+
+def test_every_page_is_a_dbt_exposure_on_the_marts_it_reads() -> None:
+    """One exposure per page (templated pages once), naming the page's file, with depends_on
+    exactly the marts behind the source queries the page uses."""
+    exposures = yaml.safe_load(EXPOSURES.read_text())["exposures"]
+    marts_of_source = {
+        q.stem: set(re.findall(r"\bmarts\.([a-z_]+)", q.read_text(), re.I))
+        for q in reports.source_queries()
+    }
+    by_page: dict[str, dict] = {}
+    for exposure in exposures:
+        named = re.findall(r"`(reports/pages/[^`]+\.md)`", exposure["description"])
+        assert len(named) == 1, exposure["name"]
+        assert named[0] not in by_page, named[0]
+        by_page[named[0]] = exposure
+        assert exposure["type"] == "dashboard" and exposure["owner"]["name"]
+        assert exposure["url"].startswith(reports.DEFAULT_URL), exposure["name"]
+    pages = {str(page.relative_to(REPO)): page for page in _pages()}
+    assert sorted(by_page) == sorted(pages)
+    for name, page in pages.items():
+        used = set(re.findall(r"\bwarehouse\.([a-z_]+)", _page_sql(page)))
+        marts = set().union(*(marts_of_source[source] for source in used))
+        refs = {re.fullmatch(r"ref\('(\w+)'\)", d).group(1) for d in by_page[name]["depends_on"]}
+        assert refs == marts, name
+        route = "/" + str(page.relative_to(PAGES).with_suffix("")).removesuffix("index")
+        route = re.sub(r"\[(\w+)\]", r"{\1}", route).rstrip("/") + "/"
+        assert by_page[name]["url"] == reports.DEFAULT_URL + route.lstrip("/"), name
+
+
+def test_build_renders_again_only_when_pages_or_data_change(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`ytw reports --serve` after the demo extracts the same data: the site is kept (the
+    render takes minutes), unless the data, a page or a package file changed, or it is
+    forced, or build/ is gone."""
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "index.md").write_text("# Overview")
+    (tmp_path / "package.json").write_text("{}")
+    data = {"rows": b"parquet-1"}
+    builds: list[str] = []
+
+    def fake_run(args: list[str], **kwargs: object) -> str:
+        if args[-1] == "sources":
+            out = tmp_path / ".evidence" / "template" / "static" / "data" / "warehouse"
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "q.parquet").write_bytes(data["rows"])
+            return "✅ Done!"
+        builds.append(args[-1])
+        (tmp_path / "build").mkdir(exist_ok=True)
+        (tmp_path / "build" / "index.html").write_text("<h1>site</h1>")
+        return ""
+
+    monkeypatch.setattr(reports, "REPORTS_DIR", tmp_path)
+    monkeypatch.setattr(reports, "_require_node", lambda: ("node", "npm"))
+    monkeypatch.setattr(reports, "ensure_installed", lambda: None)
+    monkeypatch.setattr(reports, "check_marts", lambda conn: None)
+    monkeypatch.setattr(reports, "_run", fake_run)
+    conn = ConnectionInfo("/tmp", 5432, "me", "", "wh")
+
+    assert reports.build(conn) == tmp_path / "build"
+    assert len(builds) == 1
+    reports.build(conn)
+    assert len(builds) == 1, "same pages, same data: kept"
+    data["rows"] = b"parquet-2"
+    reports.build(conn)
+    assert len(builds) == 2, "new data"
+    (tmp_path / "pages" / "index.md").write_text("# Overview, changed")
+    reports.build(conn)
+    assert len(builds) == 3, "a page changed"
+    reports.build(conn, force=True)
+    assert len(builds) == 4
+    shutil.rmtree(tmp_path / "build")
+    reports.build(conn)
+    assert len(builds) == 5, "build/ was gone"
+    reports.build(conn)
+    assert len(builds) == 5
 
 
 def test_missing_node_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,16 +1,21 @@
--- grain: one row per playlist (marts.playlists); reports read the marts schema only.
--- Evidence 39 writes no parquet file for a query that returns no rows (the page would then
--- fail on a missing table, or show the previous build's data), so an empty mart yields one
--- all-NULL placeholder row instead: pages filter on `playlist_id is not null`.
+-- grain: one row per playlist (marts.playlists). One all-NULL row when the mart is empty
+-- (see channels.sql).
 select
     playlists.playlist_id,
     playlists.channel_id,
     playlists.title,
+    playlists.published_at,
+    playlists.item_count,
     playlists.count_videos,
+    playlists.count_unavailable_items,
+    playlists.count_videos_with_likes,
     playlists.total_views,
     playlists.total_likes,
     playlists.avg_views,
-    playlists.avg_likes
+    playlists.avg_likes,
+    playlists.views_gained_7d,
+    playlists.views_gained_30d,
+    playlists.last_captured_at
 from (select 1) as at_least_one_row
 left join marts.playlists on true
 order by playlists.total_views desc nulls last, playlists.playlist_id

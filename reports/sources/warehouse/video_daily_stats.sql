@@ -1,0 +1,14 @@
+-- grain: one row per video per UTC day with a capture (marts.video_daily_stats): end-of-day
+-- counts and the day's gains. One all-NULL row when the mart is empty (see channels.sql).
+select
+    video_daily_stats.video_id,
+    video_daily_stats.stats_date,
+    video_daily_stats.view_count,
+    video_daily_stats.like_count,
+    video_daily_stats.comment_count,
+    video_daily_stats.views_gained,
+    video_daily_stats.likes_gained,
+    video_daily_stats.comments_gained
+from (select 1) as at_least_one_row
+left join marts.video_daily_stats on true
+order by video_daily_stats.video_id, video_daily_stats.stats_date
