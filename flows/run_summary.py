@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.settings import state_dir
+from flows.transform import status_counts
 
 STATUS_ICON = {"succeeded": "✅", "failed": "❌"}
 
@@ -56,7 +57,7 @@ def summarize(
             "success": built.get("success", False),
             "parse_seconds": round(built.get("parse_seconds", 0.0), 3),
             "build_seconds": round(built.get("wall_seconds", 0.0), 3),
-            "counts": _status_counts(built.get("counts", {})),
+            "counts": status_counts(built.get("counts", {})),
             "failures": built.get("failures", []),
             "nodes": [
                 {k: n[k] for k in ("unique_id", "resource_type", "status", "seconds")}
@@ -65,12 +66,6 @@ def summarize(
         },
         "problems": problems,
     }
-
-
-def _status_counts(counts: dict[str, int]) -> dict[str, int]:
-    from flows.transform import DbtSummary  # the one place pass/warn/error are defined
-
-    return DbtSummary("build", True, counts).status_counts()
 
 
 def write(summary: dict[str, Any], folder: Path | None = None) -> Path:

@@ -52,15 +52,17 @@ class DbtSummary:
         return f"dbt {self.command} {'passed' if self.success else 'FAILED'}: {counts}"
 
     def status_counts(self) -> dict[str, int]:
-        """pass / warn / error, as the UI and the run artifact show them."""
-        passed = sum(self.counts.get(s, 0) for s in ("success", "pass"))
-        errors = sum(self.counts.get(s, 0) for s in FAILED_STATUSES)
-        return {
-            "pass": passed,
-            "warn": self.counts.get("warn", 0),
-            "error": errors,
-            "skip": self.counts.get("skipped", 0),
-        }
+        return status_counts(self.counts)
+
+
+def status_counts(counts: dict[str, int]) -> dict[str, int]:
+    """dbt's node statuses as pass / warn / error / skip, as the UI and the run artifact show."""
+    return {
+        "pass": sum(counts.get(s, 0) for s in ("success", "pass")),
+        "warn": counts.get("warn", 0),
+        "error": sum(counts.get(s, 0) for s in FAILED_STATUSES),
+        "skip": counts.get("skipped", 0),
+    }
 
 
 def invoke(
