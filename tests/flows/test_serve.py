@@ -46,8 +46,12 @@ def api(port: int, path: str, body: dict[str, Any] | None = None) -> Any:
 
 
 @pytest.fixture
-def serving(tmp_path: Path, warehouse: ConnectionInfo) -> Iterator[tuple[int, Any, Path]]:
-    """``ytw serve`` with the statistics run every minute, against the emulator."""
+def serving(
+    request: pytest.FixtureRequest, tmp_path: Path, warehouse: ConnectionInfo
+) -> Iterator[tuple[int, Any, Path]]:
+    """``ytw serve`` with the statistics run every minute (or ``request.param``), against the
+    emulator."""
+    hourly_cron = getattr(request, "param", EVERY_MINUTE)
     port = free_port()
     world = World.small()
     with EmulatorServer(world, Clock(EMULATOR_START, frozen=True)) as emulator:
@@ -69,7 +73,7 @@ def serving(tmp_path: Path, warehouse: ConnectionInfo) -> Iterator[tuple[int, An
                 "--prefect-port",
                 str(port),
                 "--hourly-cron",
-                EVERY_MINUTE,
+                hourly_cron,
                 "--daily-cron",
                 NEVER_IN_THE_TEST,
                 "--timezone",
@@ -143,6 +147,9 @@ def test_serve_runs_the_hourly_deployment_on_schedule(
     assert len(list((home / "runs").glob("*.json"))) >= 2
 
 
+# No run in flight here: stopping while a scheduled run is mid-way took over 90 s once (the
+# runner waits for it); that case is in the README's known limits, not tested.
+@pytest.mark.parametrize("serving", [NEVER_IN_THE_TEST], indirect=True)
 def test_stopping_serve_stops_its_local_server(serving: tuple[int, Any, Path]) -> None:
     port, process, _ = serving
     deadline = time.monotonic() + 150
