@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -39,13 +37,18 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime, timedelta
-from importlib import metadata
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import psycopg2
-
+from bench.common import (
+    create_database,
+    execute,
+    machine_facts,
+    non_finite,
+    query,
+    stderr_progress,
+)
 from bench.history import (
     HISTORY_END,
     Catalogue,
@@ -114,45 +117,6 @@ class BenchConfig:
 
 
 SMOKE = BenchConfig(videos=60, hours=24, channels=3, regions=2, chart_size=10, mode="smoke")
-
-
-# ------------------------------------------------------------------------------- database
-
-
-def create_database(admin: ConnectionInfo, name: str) -> ConnectionInfo:
-    """A fresh database in the throwaway cluster, sessions in UTC (as the product's)."""
-    conn = psycopg2.connect(admin.url)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f'create database "{name}"')
-            cur.execute(f"alter database \"{name}\" set timezone = 'UTC'")
-    finally:
-        conn.close()
-    return ConnectionInfo(admin.host, admin.port, admin.user, admin.password, name)
-
-
-def execute(conn_info: ConnectionInfo, sql: str) -> float:
-    """Run a maintenance statement outside a transaction; returns its seconds."""
-    started = time.perf_counter()
-    conn = conn_info.connect()
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
-    return time.perf_counter() - started
-
-
-def query(conn_info: ConnectionInfo, sql: str, params: tuple[Any, ...] = ()) -> list[tuple]:
-    conn = conn_info.connect()
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        conn.close()
 
 
 # ------------------------------------------------------------------------------------ dbt
@@ -420,46 +384,6 @@ def ratios(small: dict[str, Any], large: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def machine_facts(conn: ConnectionInfo) -> dict[str, Any]:
-    settings = dict(
-        query(
-            conn,
-            "select name, current_setting(name) from pg_settings where name in"
-            " ('shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_wal_size',"
-            " 'effective_cache_size', 'max_parallel_workers_per_gather')",
-        )
-    )
-    return {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "cpu_count": os.cpu_count(),
-        "cpu_model": _proc_value("/proc/cpuinfo", "model name") or platform.processor(),
-        "ram_gib": round(_mem_total_kib() / 2**20, 1),
-        "postgres_version": query(conn, "show server_version")[0][0],
-        "postgres_settings": settings,
-        "dbt_version": metadata.version("dbt-core"),
-        "dbt_postgres_version": metadata.version("dbt-postgres"),
-        "pgserver_version": metadata.version("pgserver"),
-        "python_version": platform.python_version(),
-        "platform": platform.platform(),
-    }
-
-
-def _mem_total_kib() -> int:
-    value = _proc_value("/proc/meminfo", "MemTotal") or "0 kB"
-    return int(value.split()[0])
-
-
-def _proc_value(path: str, key: str) -> str | None:
-    try:
-        for line in Path(path).read_text().splitlines():
-            name, _, value = line.partition(":")
-            if name.strip() == key:
-                return value.strip()
-    except OSError:
-        return None
-    return None
-
-
 def run_benchmark(
     config: BenchConfig,
     admin: ConnectionInfo,
@@ -468,7 +392,7 @@ def run_benchmark(
     dbt: DbtSetup | None = None,
 ) -> dict[str, Any]:
     """The whole benchmark against a running PostgreSQL (``admin`` may create databases)."""
-    progress = progress or _stderr_progress()
+    progress = progress or stderr_progress()
     large_hours, small_hours = config.hours, config.small_hours
     started = time.perf_counter()
     # Every video is published before the first capture of the longer history.
@@ -496,29 +420,7 @@ def run_benchmark(
     }
 
 
-def _stderr_progress() -> Progress:
-    started = time.perf_counter()
-
-    def progress(message: str) -> None:
-        print(f"[{time.perf_counter() - started:7.1f}s] {message}", file=sys.stderr, flush=True)
-
-    return progress
-
-
 # -------------------------------------------------------------------------------- report
-
-
-def non_finite(value: Any, path: str = "") -> list[str]:
-    """Paths of the numbers in ``value`` that are NaN or infinite."""
-    if isinstance(value, bool):
-        return []
-    if isinstance(value, float):
-        return [] if math.isfinite(value) else [path]
-    if isinstance(value, dict):
-        return [p for k, v in value.items() for p in non_finite(v, f"{path}.{k}")]
-    if isinstance(value, list | tuple):
-        return [p for i, v in enumerate(value) for p in non_finite(v, f"{path}[{i}]")]
-    return []
 
 
 def _s(seconds: float) -> str:

@@ -12,9 +12,10 @@ Faults (``faults.py``) and data mutations (``mutations.py``) are scripted in pro
 ``server.set_daily_quota(n)``) or over the admin routes (``/emulator/faults``,
 ``/emulator/mutations``, ``/emulator/quota/limit``) for an emulator started on its own.
 
-Quota model: each call to a list method costs 1 unit, errors included (the real API charges
-invalid requests too); a 304 Not Modified costs ``not_modified_cost`` (default 1, since Google
-does not document that conditional requests are free). Requests without a valid key are not
+Quota model: each call to a list method costs 1 unit (``search.list``, served only with
+``search=True``: 100), errors included (the real API charges invalid requests too); a 304 Not
+Modified costs ``not_modified_cost`` (default 1, since Google does not document that
+conditional requests are free). Requests without a valid key are not
 charged (there is no project to bill), nor are unknown paths or the ``/emulator/`` admin calls.
 Faulted calls cost what ``faults.py`` says. With a ``daily_quota``, once the units charged in the
 current Pacific-time day (by the emulator clock) reach it, every API call is answered 403
@@ -138,7 +139,8 @@ class EmulatorServer:
 
     ``faults``: initial fault rules (``Fault`` objects or their JSON dicts), kept in
     ``self.faults`` (a ``FaultPlan``). ``daily_quota``: units per Pacific day, None = unlimited.
-    ``self.mutations`` scripts data changes (``Mutations``).
+    ``self.mutations`` scripts data changes (``Mutations``). ``search``: also serve
+    ``search.list`` (100 units a call), which the warehouse never uses.
     """
 
     def __init__(
@@ -151,8 +153,11 @@ class EmulatorServer:
         not_modified_cost: int = 1,
         faults: Iterable[Fault | dict[str, Any]] = (),
         daily_quota: int | None = None,
+        search: bool = False,
     ) -> None:
         self.world = world
+        # search.list (100 units a call) exists only when asked for: see api.OPTIONAL_METHODS
+        self.methods = {**api.METHODS, **(api.OPTIONAL_METHODS if search else {})}
         self.clock = clock or Clock(not_before=world.as_of)
         self.host = host
         self.port = port
@@ -284,7 +289,7 @@ class EmulatorServer:
             return self._admin(request)
         if not request.path.startswith(API_PREFIX):
             return _error(api.method_not_found())
-        method = api.METHODS.get(request.path[len(API_PREFIX) :].strip("/"))
+        method = self.methods.get(request.path[len(API_PREFIX) :].strip("/"))
         if method is None:
             return _error(api.method_not_found())
         if request.verb != "GET":
@@ -324,13 +329,13 @@ class EmulatorServer:
         except api.ApiError as error:
             response = _error(error)
             response.method = method.name
-            return response, 1
+            return response, method.cost
         if _etag_matches(request.headers.get("If-None-Match"), body["etag"]):
             headers = [("Cache-Control", "private")]
             return Response(304, b"", headers, method.name), self.not_modified_cost
         response = _json_response(200, body, pretty=pretty)
         response.method = method.name
-        return response, 1
+        return response, method.cost
 
     def _inject_fault(self, request: Request, method: str) -> Fault | None:
         """The fault rule that applies to this call, if any (the plan counts the call)."""

@@ -1,0 +1,173 @@
+"""What every benchmark shares: a throwaway PostgreSQL, fresh databases in it, the machine's
+description, progress lines on stderr and the results file."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+
+from extract.database import ConnectionInfo, from_url
+from extract.settings import project_root
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+Progress = Callable[[str], None]
+
+
+@contextmanager
+def throwaway_cluster(workdir: Path | None = None) -> Iterator[ConnectionInfo]:
+    """A PostgreSQL of our own in a temporary folder (inside ``workdir`` if given), deleted
+    afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="tubewarehouse-bench-", dir=workdir))
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(folder))
+    import pgserver
+
+    server = pgserver.get_server(folder / "pgdata", cleanup_mode="delete")
+    try:
+        yield from_url(server.get_uri())
+    finally:
+        server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def create_database(admin: ConnectionInfo, name: str) -> ConnectionInfo:
+    """A fresh database in the throwaway cluster, sessions in UTC (as the product's)."""
+    conn = psycopg2.connect(admin.url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f'create database "{name}"')
+            cur.execute(f"alter database \"{name}\" set timezone = 'UTC'")
+    finally:
+        conn.close()
+    return ConnectionInfo(admin.host, admin.port, admin.user, admin.password, name)
+
+
+def execute(conn_info: ConnectionInfo, sql: str) -> float:
+    """Run a statement outside a transaction (VACUUM, CHECKPOINT...); returns its seconds."""
+    started = time.perf_counter()
+    conn = conn_info.connect()
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+    finally:
+        conn.close()
+    return time.perf_counter() - started
+
+
+def query(conn_info: ConnectionInfo, sql: str, params: tuple[Any, ...] = ()) -> list[tuple]:
+    conn = conn_info.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    finally:
+        conn.close()
+
+
+def machine_facts(conn: ConnectionInfo) -> dict[str, Any]:
+    """The machine and server a result was measured on."""
+    settings = dict(
+        query(
+            conn,
+            "select name, current_setting(name) from pg_settings where name in"
+            " ('shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_wal_size',"
+            " 'effective_cache_size', 'max_parallel_workers_per_gather', 'fsync',"
+            " 'synchronous_commit')",
+        )
+    )
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpu_count": os.cpu_count(),
+        "cpu_model": _proc_value("/proc/cpuinfo", "model name") or platform.processor(),
+        "ram_gib": round(_mem_total_kib() / 2**20, 1),
+        "load_average": list(os.getloadavg()),
+        "postgres_version": query(conn, "show server_version")[0][0],
+        "postgres_settings": settings,
+        "dbt_version": metadata.version("dbt-core"),
+        "dbt_postgres_version": metadata.version("dbt-postgres"),
+        "pgserver_version": metadata.version("pgserver"),
+        "psycopg2_version": metadata.version("psycopg2-binary"),
+        "python_version": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def machine_line(machine: dict[str, Any]) -> str:
+    """One line for a report: what the numbers were measured on."""
+    return (
+        f"{machine['date'][:10]}: {machine['cpu_count']} CPUs ({machine['cpu_model']}), "
+        f"{machine['ram_gib']} GiB RAM, PostgreSQL {machine['postgres_version']} (pgserver), "
+        f"Python {machine['python_version']}"
+    )
+
+
+def _mem_total_kib() -> int:
+    value = _proc_value("/proc/meminfo", "MemTotal") or "0 kB"
+    return int(value.split()[0])
+
+
+def _proc_value(path: str, key: str) -> str | None:
+    try:
+        for line in Path(path).read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name.strip() == key:
+                return value.strip()
+    except OSError:
+        return None
+    return None
+
+
+def stderr_progress() -> Progress:
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        print(f"[{time.perf_counter() - started:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def quiet(_: str) -> None:
+    """A progress callback that says nothing (tests)."""
+
+
+def non_finite(value: Any, path: str = "") -> list[str]:
+    """Paths of the numbers in ``value`` that are NaN or infinite."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, float):
+        return [] if math.isfinite(value) else [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in non_finite(v, f"{path}.{k}")]
+    if isinstance(value, list | tuple):
+        return [p for i, v in enumerate(value) for p in non_finite(v, f"{path}[{i}]")]
+    return []
+
+
+def write_results(result: dict[str, Any], output: Path) -> str:
+    """Write the JSON results; returns the path to show (relative to the repository)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(result, indent=2, default=str) + "\n")
+    shown = output.resolve()
+    if shown.is_relative_to(project_root()):
+        shown = shown.relative_to(project_root())
+    return str(shown)
+
+
+def rate(count: float, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("nan")
