@@ -22,6 +22,7 @@ import psycopg2
 
 from extract.database import ConnectionInfo, from_url
 from extract.settings import project_root
+from flows.env import prepare
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -42,6 +43,70 @@ def throwaway_cluster(workdir: Path | None = None) -> Iterator[ConnectionInfo]:
     finally:
         server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def isolate(workdir: Path) -> None:
+    """Project state (dbt logs, Prefect home) under ``workdir``; telemetry off."""
+    home = workdir / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["TUBEWAREHOUSE_HOME"] = str(home)
+    os.environ.pop("DATABASE_URL", None)
+    if not os.environ.get("XDG_RUNTIME_DIR"):
+        runtime = workdir / "run"
+        runtime.mkdir(mode=0o700, exist_ok=True)
+        os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+    prepare()
+
+
+@contextmanager
+def isolated_cluster(
+    parent: Path | None, keep: bool = False, check: Callable[[Path], None] | None = None
+) -> Iterator[tuple[ConnectionInfo, Path]]:
+    """A fresh folder of our own (inside ``parent`` if given) holding the project's state
+    (``isolate``) and a throwaway PostgreSQL: yields the cluster's admin connection and the
+    folder, both deleted afterwards unless ``keep`` (then says how to reach and stop them).
+    ``check(folder)`` runs first (free disk, say); what it raises leaves nothing behind."""
+    if parent:
+        parent.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="tubewarehouse-bench-", dir=parent))
+    try:
+        if check:
+            check(workdir)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    isolate(workdir)
+    import pgserver
+
+    pgdata = workdir / "pgdata"
+    server = pgserver.get_server(pgdata, cleanup_mode=None if keep else "delete")
+    try:
+        yield from_url(server.get_uri()), workdir
+    finally:
+        if keep:
+            print(kept_message(server.get_uri(), workdir, pgdata), file=sys.stderr)
+        else:
+            server.cleanup()
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def kept_message(uri: str, workdir: Path, pgdata: Path) -> str:
+    stop = (
+        "from pathlib import Path; from extract.database import stop_embedded; "
+        f"stop_embedded(Path('{pgdata}'))"
+    )
+    return (
+        f"kept: {uri} (data and dbt logs under {workdir}); "
+        f'stop it with: .venv/bin/python -c "{stop}", then delete {workdir}'
+    )
+
+
+def publish(markdown: str, result: dict[str, Any], output: Path | None) -> None:
+    """Print the benchmark's table, and write its results when ``output`` (none for smoke
+    runs: nothing worth keeping)."""
+    print(markdown)
+    if output is not None:
+        print(f"\nresults: {write_results(result, output)}")
 
 
 def create_database(admin: ConnectionInfo, name: str) -> ConnectionInfo:

@@ -27,12 +27,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -44,8 +42,10 @@ from typing import Any
 from bench.common import (
     create_database,
     execute,
+    isolated_cluster,
     machine_facts,
     non_finite,
+    publish,
     query,
     stderr_progress,
 )
@@ -58,7 +58,7 @@ from bench.history import (
     LandStats,
     has_quota_ledger,
 )
-from extract.database import ConnectionInfo, DatabaseError, from_url
+from extract.database import ConnectionInfo, DatabaseError
 from extract.load import RawStore
 from extract.settings import project_root
 from flows import transform
@@ -655,19 +655,6 @@ def check_disk(config: BenchConfig, workdir: Path) -> None:
         )
 
 
-def _isolate(workdir: Path) -> None:
-    """Project state (dbt logs, Prefect home) under ``workdir``; telemetry off."""
-    home = workdir / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    os.environ["TUBEWAREHOUSE_HOME"] = str(home)
-    os.environ.pop("DATABASE_URL", None)
-    if not os.environ.get("XDG_RUNTIME_DIR"):
-        runtime = workdir / "run"
-        runtime.mkdir(mode=0o700, exist_ok=True)
-        os.environ["XDG_RUNTIME_DIR"] = str(runtime)
-    prepare()
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -675,44 +662,18 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.workdir:
-        args.workdir.mkdir(parents=True, exist_ok=True)
-    # Always a fresh folder of our own (inside --workdir if given): it is deleted at the end.
-    workdir = Path(tempfile.mkdtemp(prefix="tubewarehouse-bench-", dir=args.workdir))
     try:
-        check_disk(config, workdir)
-    except BenchError as exc:
-        shutil.rmtree(workdir, ignore_errors=True)
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    _isolate(workdir)
-    import pgserver
-
-    pgdata = workdir / "pgdata"
-    server = pgserver.get_server(pgdata, cleanup_mode=None if args.keep else "delete")
-    try:
-        project_dir = args.project_dir.resolve() if args.project_dir else None
-        dbt = DbtSetup(project_dir, args.verbose, args.project_label)
-        result = run_benchmark(config, from_url(server.get_uri()), workdir, dbt=dbt)
+        with isolated_cluster(
+            args.workdir, args.keep, lambda workdir: check_disk(config, workdir)
+        ) as (admin, workdir):
+            project_dir = args.project_dir.resolve() if args.project_dir else None
+            dbt = DbtSetup(project_dir, args.verbose, args.project_label)
+            result = run_benchmark(config, admin, workdir, dbt=dbt)
     except (BenchError, CopyError, DatabaseError, transform.DbtError) as exc:
         hint = "" if args.keep else " (rerun with --keep to inspect the databases and dbt's log)"
         print(f"error: {exc}{hint}", file=sys.stderr)
         return 1
-    finally:
-        if args.keep:
-            print(kept_message(server.get_uri(), workdir, pgdata), file=sys.stderr)
-        else:
-            server.cleanup()
-            shutil.rmtree(workdir, ignore_errors=True)
-    print(render_markdown(result))
-    output = args.output or default_output(config)
-    if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(result, indent=2, default=str) + "\n")
-        shown = output.resolve()
-        if shown.is_relative_to(project_root()):
-            shown = shown.relative_to(project_root())
-        print(f"\nresults: {shown}")
+    publish(render_markdown(result), result, args.output or default_output(config))
     return exit_code(result, args.smoke, args.strict)
 
 
@@ -722,17 +683,6 @@ def default_output(config: BenchConfig) -> Path | None:
         return None
     return RESULTS / (
         "dbt_incremental.json" if config.mode == "full" else "dbt_incremental-custom.json"
-    )
-
-
-def kept_message(uri: str, workdir: Path, pgdata: Path) -> str:
-    stop = (
-        "from pathlib import Path; from extract.database import stop_embedded; "
-        f"stop_embedded(Path('{pgdata}'))"
-    )
-    return (
-        f"kept: {uri} (data and dbt logs under {workdir}); "
-        f'stop it with: .venv/bin/python -c "{stop}", then delete {workdir}'
     )
 
 

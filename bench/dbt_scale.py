@@ -48,7 +48,6 @@ import math
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
@@ -59,21 +58,20 @@ from bench.common import (
     RESULTS,
     Progress,
     execute,
+    isolated_cluster,
     machine_facts,
     machine_line,
     non_finite,
+    publish,
     quiet,
     rate,
     stderr_progress,
-    write_results,
 )
 from bench.dbt_incremental import (
     BenchConfig,
     BenchError,
     DbtSetup,
     Warehouse,
-    _isolate,
-    kept_message,
     land,
     new_warehouse,
     slowest_nodes,
@@ -81,7 +79,7 @@ from bench.dbt_incremental import (
     time_full_refresh,
 )
 from bench.history import HISTORY_END, Catalogue, CatalogueSpec, CopyError, History
-from extract.database import DatabaseError, from_url
+from extract.database import DatabaseError
 from extract.settings import project_root
 from flows import transform
 
@@ -696,50 +694,36 @@ def main(argv: list[str] | None = None) -> int:
     )
     if config != replace(ScaleConfig(), mode=config.mode) and config.mode == "full":
         config = replace(config, mode="custom")
-    if args.workdir:
-        args.workdir.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="tubewarehouse-bench-", dir=args.workdir))
-    try:
-        check_disk(config, workdir)
-    except BenchError as exc:
-        shutil.rmtree(workdir, ignore_errors=True)
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    _isolate(workdir)
-    import pgserver
-
-    server = pgserver.get_server(workdir / "pgdata", cleanup_mode=None if args.keep else "delete")
     global KEEP_LARGEST
     KEEP_LARGEST = args.keep
     try:
-        result = run_benchmark(
-            config,
-            from_url(server.get_uri()),
-            workdir,
-            stderr_progress(),
-            DbtSetup(
-                args.project_dir.resolve() if args.project_dir else None,
-                args.verbose,
-                args.project_label,
-            ),
-        )
+        with isolated_cluster(
+            args.workdir, args.keep, lambda workdir: check_disk(config, workdir)
+        ) as (admin, workdir):
+            result = run_benchmark(
+                config,
+                admin,
+                workdir,
+                stderr_progress(),
+                DbtSetup(
+                    args.project_dir.resolve() if args.project_dir else None,
+                    args.verbose,
+                    args.project_label,
+                ),
+            )
     except (BenchError, CopyError, DatabaseError, transform.DbtError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    finally:
-        if args.keep:
-            print(kept_message(server.get_uri(), workdir, workdir / "pgdata"), file=sys.stderr)
-        else:
-            server.cleanup()
-            shutil.rmtree(workdir, ignore_errors=True)
-    print(render_markdown(result))
-    output = args.output or (
-        None
-        if config.mode == "smoke"
-        else RESULTS / ("dbt_scale.json" if config.mode == "full" else "dbt_scale-custom.json")
+    publish(
+        render_markdown(result),
+        result,
+        args.output
+        or (
+            None
+            if config.mode == "smoke"
+            else RESULTS / ("dbt_scale.json" if config.mode == "full" else "dbt_scale-custom.json")
+        ),
     )
-    if output is not None:
-        print(f"\nresults: {write_results(result, output)}")
     bad = non_finite(result)
     if bad:
         print(f"non-finite numbers in the results: {', '.join(bad)}", file=sys.stderr)

@@ -24,12 +24,10 @@ Results: a table on stdout and ``bench/results/storage.json`` (``--smoke``: none
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,25 +35,25 @@ from bench.common import (
     RESULTS,
     Progress,
     execute,
+    isolated_cluster,
     machine_facts,
     machine_line,
     non_finite,
+    publish,
     query,
     quiet,
     stderr_progress,
-    write_results,
 )
 from bench.dbt_incremental import (
     BenchConfig,
     BenchError,
     DbtSetup,
-    _isolate,
     land,
     new_warehouse,
 )
 from bench.history import HISTORY_END, Catalogue, CopyError, History
 from extract import retention
-from extract.database import DatabaseError, from_url
+from extract.database import DatabaseError
 from flows import transform
 
 YEAR_HOURS = 8760
@@ -213,7 +211,9 @@ def run_benchmark(
     execute(wh.conn, "vacuum (analyze)")
     dbt.run(["parse"], wh.conn, wh.target)
     progress("storage: dbt build --full-refresh")
+    build_started = datetime.now(UTC)
     before_build = dbt.run(["build", "--full-refresh"], wh.conn, wh.target)
+    retention.mark_transformed(wh.conn, build_started)  # as the pipeline flow does
     execute(wh.conn, "vacuum (full, analyze)")
     marts = sizes(wh.conn, "marts")
     raw_before = sizes(wh.conn, "raw_youtube")
@@ -328,29 +328,22 @@ def main(argv: list[str] | None = None) -> int:
     config = SMOKE if args.smoke else StorageConfig(hours=args.hours, keep_hours=args.keep_hours)
     if config.mode == "full" and config != replace(StorageConfig(), mode="full"):
         config = replace(config, mode="custom")
-    if args.workdir:
-        args.workdir.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="tubewarehouse-bench-", dir=args.workdir))
-    _isolate(workdir)
-    import pgserver
-
-    server = pgserver.get_server(workdir / "pgdata", cleanup_mode="delete")
     try:
-        result = run_benchmark(config, from_url(server.get_uri()), workdir, stderr_progress())
+        with isolated_cluster(args.workdir) as (admin, workdir):
+            result = run_benchmark(config, admin, workdir, stderr_progress())
     except (BenchError, CopyError, DatabaseError, transform.DbtError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    finally:
-        server.cleanup()
-        shutil.rmtree(workdir, ignore_errors=True)
-    print(render_markdown(result))
-    output = args.output or (
-        None
-        if config.mode == "smoke"
-        else RESULTS / ("storage.json" if config.mode == "full" else "storage-custom.json")
+    publish(
+        render_markdown(result),
+        result,
+        args.output
+        or (
+            None
+            if config.mode == "smoke"
+            else RESULTS / ("storage.json" if config.mode == "full" else "storage-custom.json")
+        ),
     )
-    if output is not None:
-        print(f"\nresults: {write_results(result, output)}")
     if non_finite(result) or not result["marts_identical"]:
         return 1
     return 1 if args.strict and not result["meets_target"] else 0

@@ -73,6 +73,10 @@ create table if not exists {schema}.extract_runs (
     units_spent integer,
     rows_landed jsonb
 );
+alter table {schema}.extract_runs add column if not exists transformed_at timestamptz;
+comment on column {schema}.extract_runs.transformed_at is
+    'When a dbt build that read this run''s rows succeeded (set by the pipeline flow): raw '
+    'retention compacts only captures of runs the marts have consumed.';
 create table if not exists {schema}.pages (
     run_id text not null,
     resource text not null,

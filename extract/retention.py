@@ -25,14 +25,19 @@ exactly the same marts as before (``tests/extract/test_retention.py`` proves it)
 
 The page ledger, the run records, the quota ledger and the reference data are left alone.
 
-The horizon is the older of ``now - keep`` (7 days by default) and the newest capture in
-``marts.video_stats`` minus ``lookback`` (the incremental models' 3 hours): rows the marts
-have not consumed yet are never compacted; without that mart nothing is. Each pass is
-idempotent and takes one transaction per step; ``VACUUM`` then makes the space reusable
-(``--vacuum-full`` returns it to the operating system, locking the tables meanwhile).
+What the marts have consumed is recorded on the raw side, so that this module never reads
+the marts (layers depend one way): after a ``dbt build`` succeeds, the pipeline flow calls
+``mark_transformed`` with the time the build started, which stamps
+``extract_runs.transformed_at`` on every run that had finished by then (the build read all of
+their rows). The horizon is the older of ``now - keep`` (7 days by default) and the newest
+capture of a transformed run minus ``lookback`` (the incremental models' 3 hours): rows the
+marts have not consumed yet are never compacted; before any successful pipeline run nothing
+is. Each pass is idempotent and takes one transaction per step; ``VACUUM`` then makes the
+space reusable (``--vacuum-full`` returns it to the operating system, locking the tables
+meanwhile). The daily full-crawl run of the pipeline runs a pass after its build.
 
-    python -m extract.retention --dry-run          # what a pass would do
-    python -m extract.retention --keep-days 7      # compact, then VACUUM
+    ytw retention --dry-run          # what a pass would do (= python -m extract.retention)
+    ytw retention --keep-days 7      # compact, then VACUUM
 """
 
 from __future__ import annotations
@@ -319,12 +324,38 @@ class Report:
         )
 
 
-def consumed_through(cur: Any, marts_schema: str) -> datetime | None:
-    """The newest capture the marts' history holds (None: no marts built yet)."""
-    cur.execute("select to_regclass(%s)", (f"{marts_schema}.video_stats",))
-    if cur.fetchone()[0] is None:
+def mark_transformed(conn_info: ConnectionInfo, finished_before: datetime) -> int:
+    """Record that a ``dbt build`` started at ``finished_before`` succeeded: every run that
+    had finished by then is consumed. Returns the number of runs newly marked."""
+    conn = conn_info.connect()
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(
+                f"""update {SCHEMA}.extract_runs set transformed_at = now()
+                    where transformed_at is null and finished_at <= %s""",
+                (finished_before,),
+            )
+            return cur.rowcount
+    finally:
+        conn.close()
+
+
+def consumed_through(cur: Any) -> datetime | None:
+    """The newest capture of a run the marts have consumed (None: none yet)."""
+    cur.execute(
+        """select 1 from information_schema.columns
+           where table_schema = %s and table_name = 'extract_runs'
+               and column_name = 'transformed_at'""",
+        (SCHEMA,),
+    )
+    if cur.fetchone() is None:  # a schema from before the column: no run is marked
         return None
-    cur.execute(f"select max(captured_at) from {marts_schema}.video_stats")
+    cur.execute(
+        f"""select max(pages.captured_at)
+            from {SCHEMA}.pages
+            inner join {SCHEMA}.extract_runs as runs on pages.run_id = runs.run_id
+            where runs.transformed_at is not null"""
+    )
     return cur.fetchone()[0]
 
 
@@ -367,7 +398,6 @@ def compact(
     dry_run: bool = False,
     vacuum: str | None = "vacuum",
     lookback: timedelta = DEFAULT_LOOKBACK,
-    marts_schema: str = "marts",
 ) -> Report:
     """One retention pass. ``vacuum``: None, ``"vacuum"`` (space reusable) or ``"full"``
     (space returned to the system; locks each table while it is rewritten)."""
@@ -379,10 +409,13 @@ def compact(
             cur.execute("select to_regclass(%s)", (f"{SCHEMA}.pages",))
             if cur.fetchone()[0] is None:
                 return Report(None, dry_run, reason=f"no {SCHEMA} schema in this database")
-            cut = horizon(consumed_through(cur, marts_schema), now, keep, lookback)
+            cut = horizon(consumed_through(cur), now, keep, lookback)
             report = Report(cut, dry_run, bytes_before=table_bytes(cur))
         if cut is None:
-            report.reason = f"no {marts_schema}.video_stats yet: the marts have consumed nothing"
+            report.reason = (
+                "no extract run is marked as transformed yet (the pipeline marks its runs "
+                "after a successful dbt build: ytw run, or the served deployments)"
+            )
             return report
         for step, sql in _steps():
             with conn, conn.cursor() as cur:
@@ -412,7 +445,7 @@ def compact(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m extract.retention",
+        prog="ytw retention",
         description="Compact raw rows the marts have consumed (older than --keep-days): a "
         "full refresh of the marts still builds exactly the same marts.",
         epilog="Exit codes: 0 ok, 1 failed, 3 database unreachable. The database is "

@@ -42,7 +42,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     database.resolve().connect().close()
     from flows.pipeline import pipeline
 
-    result = pipeline(mode=args.mode, full_refresh=args.full_refresh)
+    keep = None if args.keep_raw_days < 0 else args.keep_raw_days
+    result = pipeline(mode=args.mode, full_refresh=args.full_refresh, retention_days=keep)
     summary = result["summary"]
     ext, dbt = summary["extract"], summary["dbt"]["counts"]
     print(
@@ -51,6 +52,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
         f"units, dbt {dbt['pass']} pass / {dbt['warn']} warn / {dbt['error']} error"
     )
     return EXIT_OK
+
+
+def _cmd_retention(args: argparse.Namespace) -> int:
+    from extract.retention import main
+
+    argv = ["--keep-days", str(args.keep_days)]
+    argv += ["--dry-run"] if args.dry_run else []
+    argv += ["--vacuum-full"] if args.vacuum_full else []
+    return main([*argv, "-v"] if args.verbose else argv)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -163,6 +173,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("run", _cmd_run, "run the pipeline once (extract, then dbt build)")
     _mode_option(p)
     p.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    p.add_argument(
+        "--keep-raw-days",
+        type=float,
+        default=7.0,
+        help="a full run then compacts raw rows the marts consumed more than N days ago "
+        "(default 7; -1: never). See `ytw retention`",
+    )
     for name, help in (
         ("serve", "serve the hourly and daily Prefect deployments (a local server if none)"),
         ("ui", "start the local Prefect server and UI with the deployments served"),
@@ -180,6 +197,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-serve", action="store_true", help="only generate, into target/")
     p.add_argument(
         "--output", type=Path, help="write a self-contained static site into this folder"
+    )
+    p = add(
+        "retention",
+        _cmd_retention,
+        "compact raw rows the marts have consumed (a full refresh still builds the same marts)",
+    )
+    p.add_argument(
+        "--keep-days",
+        type=float,
+        default=7.0,
+        help="keep raw rows captured in the last N days whole (default 7)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="count what would change, change nothing")
+    p.add_argument(
+        "--vacuum-full",
+        action="store_true",
+        help="return the space to the system (locks each raw table while it is rewritten)",
     )
     p = add("emulator", _cmd_emulator, "serve the local YouTube Data API emulator")
     p.add_argument("rest", nargs=argparse.REMAINDER, help="emulator options (--port, --seed...)")

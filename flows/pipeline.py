@@ -10,6 +10,11 @@ Failures are loud: the flow run fails (red in the Prefect UI) when extraction wa
 or a dbt model or test failed, after dbt has still built what did land. It fails with a
 ``Failed`` state carrying the message (no traceback in the logs: nothing crashed).
 
+After a clean build the run records which extract runs the marts have consumed
+(``extract.retention.mark_transformed``); the daily ``full`` run then compacts raw rows
+consumed more than ``retention_days`` ago (``extract.retention``: a full refresh still builds
+the same marts; ``None`` turns it off).
+
 The extract task is retried (resuming the same run id, so pages already landed are neither
 asked for nor landed again) when the database went away mid-run or could not be reached. Not
 for what a retry cannot fix: configuration, a bad key, the day's quota; API errors were
@@ -21,7 +26,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +41,7 @@ from prefect.runtime import flow_run as current_flow_run  # noqa: E402
 from prefect.runtime import task_run as current_task_run  # noqa: E402
 from prefect.states import Failed, State  # noqa: E402
 
-from extract import database  # noqa: E402
+from extract import database, retention  # noqa: E402
 from extract.errors import ExtractError, FatalApiError  # noqa: E402
 from extract.run import MODES, new_run_id, run_extract  # noqa: E402
 from extract.settings import ConfigError, Settings  # noqa: E402
@@ -114,6 +119,20 @@ def dbt_build_task(full_refresh: bool = False) -> dict[str, Any]:
     return asdict(summary)
 
 
+@task(name="raw-retention", cache_policy=NO_CACHE)
+def retention_task(build_started: datetime, keep_days: float | None) -> dict[str, Any]:
+    """Mark the runs the build consumed; with ``keep_days``, compact what is older."""
+    logger = get_run_logger()
+    conn = database.resolve()
+    marked = retention.mark_transformed(conn, build_started)
+    logger.info("%d extract run(s) marked as consumed by the marts", marked)
+    if keep_days is None:
+        return {"marked": marked}
+    report = retention.compact(conn, keep=timedelta(days=keep_days))
+    logger.info(report.summary())
+    return {"marked": marked, **asdict(report)}
+
+
 @task(name="publish-site", cache_policy=NO_CACHE)
 def publish_task(folder: str) -> str:
     """Rebuild the Evidence site and the dbt docs into ``folder`` for a static web server."""
@@ -130,9 +149,14 @@ def _run_name() -> str:
 
 
 @flow(name="tubewarehouse-pipeline", flow_run_name=_run_name, log_prints=True)
-def pipeline(mode: str = "full", full_refresh: bool = False) -> dict[str, Any] | State:
+def pipeline(
+    mode: str = "full",
+    full_refresh: bool = False,
+    retention_days: float | None = retention.DEFAULT_KEEP.total_seconds() / 86400,
+) -> dict[str, Any] | State:
     """Extract (``full``: the daily crawl; ``stats``: the hourly refresh), then build and
-    test the warehouse."""
+    test the warehouse; a clean ``full`` run then compacts raw rows the marts consumed more
+    than ``retention_days`` ago (``None``: never)."""
     logger = get_run_logger()
     if mode not in MODES:
         raise ConfigError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
@@ -146,13 +170,20 @@ def pipeline(mode: str = "full", full_refresh: bool = False) -> dict[str, Any] |
 
     with database.pipeline_lock(conn, on_wait=waiting):
         extracted = extract_task(run_id, mode)
+        build_started = datetime.now(UTC)
         built = dbt_build_task(full_refresh)
+        retained = None
+        if built["success"]:
+            keep = retention_days if mode == "full" else None
+            retained = retention_task(build_started, keep, return_state=True)
     problems = [*extracted["failures"]]
     if extracted["status"] != "succeeded":
         problems.insert(0, f"extract run {run_id} {extracted['status']}")
     problems += built["failures"]
     if not built["success"] and not built["failures"]:
         problems.append("dbt build failed (see its log above)")
+    if retained is not None and not retained.is_completed():
+        problems.append(f"raw retention failed: {retained.message}")
     publish_dir = os.environ.get(PUBLISH_DIR_ENV)
     if publish_dir and built["success"]:
         publish_task(publish_dir)
@@ -171,4 +202,5 @@ def pipeline(mode: str = "full", full_refresh: bool = False) -> dict[str, Any] |
         logger.error("pipeline run %s failed: %s", run_id, message)
         return Failed(message=message, data=PipelineFailed(message))
     logger.info("pipeline run %s succeeded", run_id)
-    return {"extract": extracted, "dbt": built, "summary": summary}
+    kept = retained.result() if retained is not None else None
+    return {"extract": extracted, "dbt": built, "retention": kept, "summary": summary}

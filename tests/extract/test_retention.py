@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from extract.database import ConnectionInfo
 from extract.emulator import Clock, EmulatorServer, World
-from extract.retention import compact, main
+from extract.retention import compact, main, mark_transformed
 from extract.run import run_extract
 from flows import transform
 from tests.conftest import EMULATOR_START, create_database, query, settings_for
@@ -79,8 +79,11 @@ def marts(conn: ConnectionInfo) -> dict[str, list[tuple]]:
 
 
 def build(conn: ConnectionInfo, full_refresh: bool = False) -> dict[str, list[tuple]]:
+    """dbt build, then what the pipeline flow does after a successful build."""
+    started = datetime.now(UTC)
     summary = transform.build(conn, full_refresh=full_refresh)
     assert summary.success, summary.failures
+    mark_transformed(conn, started)
     return marts(conn)
 
 
@@ -107,7 +110,18 @@ def raw_counts(conn: ConnectionInfo) -> dict[str, int]:
 def test_nothing_is_compacted_before_the_marts_consumed_it(history: Warehouse) -> None:
     report = compact(history.conn, keep=timedelta(0), now=history.clock.now())
     assert report.horizon is None and not report.rows
-    assert "consumed nothing" in report.summary()
+    assert "no extract run is marked as transformed" in report.summary()
+
+
+def test_only_runs_finished_before_the_build_are_marked(history: Warehouse) -> None:
+    conn = history.conn
+    (earliest,) = query(conn, "select min(finished_at) from raw_youtube.extract_runs")[0]
+    assert mark_transformed(conn, earliest - timedelta(seconds=1)) == 0
+    assert mark_transformed(conn, earliest) == 1
+    (marked,) = query(
+        conn, "select count(*) from raw_youtube.extract_runs where transformed_at is not null"
+    )[0]
+    assert marked == 1
 
 
 def test_a_full_refresh_after_compaction_builds_the_same_marts(history: Warehouse) -> None:

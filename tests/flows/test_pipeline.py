@@ -92,6 +92,24 @@ def test_hourly_stats_run_refreshes_statistics_and_keeps_playlists(pipeline_env,
     videos = query(warehouse, "select count(*) from marts.videos where is_available")[0][0]
     assert query(warehouse, "select count(*) from marts.video_stats")[0][0] >= (stats_rows + videos)
     assert "stats run" in artifacts_of(hourly)[0].data
+    # the hourly run compacts nothing (only the daily one does), but marks what dbt consumed
+    assert hourly.result()["retention"] == {"marked": 1}
+    marked = "select count(*) from raw_youtube.extract_runs where transformed_at is not null"
+    assert query(warehouse, marked)[0][0] == 2
+
+    # the next daily crawl compacts the raw rows consumed more than retention_days ago
+    pipeline_env.clock.advance(timedelta(hours=24))
+    next_daily = pipeline(mode="full", retention_days=0, return_state=True)
+    assert next_daily.is_completed(), next_daily.message
+    compacted = next_daily.result()["retention"]
+    assert compacted["marked"] == 1 and compacted["horizon"] is not None
+    assert compacted["rows"]["videos items"] > 0, compacted
+    (whole,) = query(
+        warehouse,
+        "select count(*) from raw_youtube.videos where item ? 'snippet' and captured_at < %s",
+        (compacted["horizon"],),
+    )[0]
+    assert whole == 0  # every older capture of a video seen since is compacted
 
 
 def test_runs_that_meet_queue_on_the_warehouse_lock(warehouse) -> None:

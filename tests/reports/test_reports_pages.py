@@ -492,7 +492,8 @@ def test_video_page_shows_history_gains_and_trending_with_the_title_as_text(
 
     days = marts.rows(
         "select stats_date, view_count, like_count, views_gained from marts.video_daily_stats "
-        "where video_id = %s order by stats_date",
+        "where video_id = %s and stats_date > "
+        "(select max(stats_date) - 90 from marts.video_daily_stats) order by stats_date",
         (video_id,),
     )
     history = page.chart("Statistics history")["series"]

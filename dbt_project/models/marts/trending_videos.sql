@@ -14,6 +14,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
+        pre_hook="{{ avoid_nested_loops() }}",
         indexes=indexes([
             index(['captured_at'], 'brin'),
             index(['video_id']),

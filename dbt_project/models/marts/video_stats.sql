@@ -14,6 +14,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
+        pre_hook="{{ avoid_nested_loops() }}",
         indexes=indexes([index(['captured_at'], 'brin')]),
     )
 }}
@@ -112,4 +113,9 @@ final as (
         and stored.video_id is null
 )
 
+{#- a full build lays the history out in capture order, as hourly appends do: the BRIN
+    index on captured_at then skips all but the newest blocks from the first hourly build -#}
 select * from final
+{%- if not is_incremental() %}
+    order by captured_at
+{%- endif %}

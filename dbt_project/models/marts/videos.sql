@@ -12,6 +12,7 @@
         unique_key='video_id',
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
+        pre_hook="{{ avoid_nested_loops() }}",
     )
 }}
 {%- set incremental = is_incremental() %}
