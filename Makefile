@@ -34,7 +34,7 @@ test: $(STAMP) browser
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-# The benchmarks whose numbers the README quotes, then one table (about an hour, ~25 GB free).
+# The benchmarks whose numbers the README quotes, then one table (about 40 minutes, ~25 GB free).
 bench: $(STAMP)
 	$(BIN)/python -m bench
 

@@ -4,7 +4,7 @@ Each benchmark runs as its own process (``python -m bench.<name>``: its own thro
 PostgreSQL and state folder) and writes its JSON into ``bench/results/``; the combined table
 is rendered from those files, so ``--table`` alone reprints it from the latest results.
 
-    python -m bench                      # all of them (about an hour on 2 cores, ~25 GB free)
+    python -m bench                      # all of them (about 40 minutes on 2 cores, ~25 GB free)
     python -m bench --only quota landing # some of them
     python -m bench --table              # the table from bench/results/*.json
     python -m bench --smoke              # tiny sizes, results in a temporary folder
@@ -127,10 +127,10 @@ def _rows_dbt(
         rows.append(
             (
                 "",
-                "the slowest of those builds; the build with stale planner statistics",
+                "the slowest of those builds, and the build with stale planner statistics",
                 " / ".join(
-                    f"{s['incremental_seconds']['max']:.0f} s; "
-                    f"{s['stale_statistics_seconds'] or 0:.0f} s"
+                    f"{s['incremental_seconds']['max']:.1f} s, "
+                    f"{s['stale_statistics_seconds'] or 0:.1f} s"
                     for s in sizes
                 ),
                 "",
@@ -199,6 +199,14 @@ def _rows_storage(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             f"`video_stats` bytes per row; per year ({r['parameters']['videos']:,} videos hourly)",
             f"{y['video_stats_bytes_per_row']:.1f} B; {y['video_stats_gb']:.1f} GB",
             "seed estimate 6–7 GB/year",
+        ),
+        (
+            "",
+            "raw tables, a year: without / with raw retention (+ the window kept whole, "
+            f"{r['parameters']['keep_hours']} h)",
+            f"{y['raw_without_retention_gb']:.1f} GB / {y['raw_with_retention_gb']:.1f} GB "
+            f"(+ {y['raw_window_gb']:.2f} GB)",
+            "",
         ),
         (
             "",

@@ -21,7 +21,6 @@ world only. Results: a table on stdout and ``bench/results/e2e.json`` (``--smoke
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -45,7 +44,7 @@ from bench.common import (
     throwaway_cluster,
     write_results,
 )
-from bench.quota import SIZES, WorldSize
+from bench.quota import SIZES, WorldSize, world_arguments
 from extract.database import ConnectionInfo
 from extract.emulator import Clock, EmulatorServer, World
 
@@ -218,21 +217,9 @@ def render_markdown(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.e2e", description=__doc__.split("\n\n")[0]
+    args, sizes = world_arguments(
+        "python -m bench.e2e", __doc__, argv, "no target here: accepted, no-op"
     )
-    parser.add_argument("--smoke", action="store_true", help="the emulator's small world only")
-    parser.add_argument(
-        "--channels",
-        type=int,
-        nargs="+",
-        help=f"world sizes in channels (default {' '.join(str(s.channels) for s in SIZES)})",
-    )
-    parser.add_argument("--workdir", type=Path, help="where the throwaway folders go")
-    parser.add_argument("--output", type=Path, help="results JSON (default bench/results/)")
-    parser.add_argument("--strict", action="store_true", help="no target here: accepted, no-op")
-    args = parser.parse_args(argv)
-    sizes = tuple(WorldSize(n) for n in args.channels) if args.channels else SIZES
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="tubewarehouse-bench-e2e-", dir=args.workdir))

@@ -263,10 +263,11 @@ def render_markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.quota", description=__doc__.split("\n\n")[0]
-    )
+def world_arguments(
+    prog: str, description: str, argv: list[str] | None, strict_help: str
+) -> tuple[argparse.Namespace, tuple[WorldSize, ...]]:
+    """The command line of the benchmarks that run worlds of SIZES (quota, e2e)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="the emulator's small world only")
     parser.add_argument(
         "--channels",
@@ -274,11 +275,17 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         help=f"world sizes in channels (default {' '.join(str(s.channels) for s in SIZES)})",
     )
-    parser.add_argument("--workdir", type=Path, help="where the throwaway PostgreSQL goes")
+    parser.add_argument("--workdir", type=Path, help="where the throwaway folders go")
     parser.add_argument("--output", type=Path, help="results JSON (default bench/results/)")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--strict", action="store_true", help=strict_help)
     args = parser.parse_args(argv)
-    sizes = tuple(WorldSize(n) for n in args.channels) if args.channels else SIZES
+    return args, tuple(WorldSize(n) for n in args.channels) if args.channels else SIZES
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, sizes = world_arguments(
+        "python -m bench.quota", __doc__, argv, "exit 1 when a target is missed"
+    )
     with throwaway_cluster(args.workdir) as admin:
         worlds = {"small world": World.small()} if args.smoke else None
         result = run_benchmark(admin, sizes, stderr_progress(), worlds)
