@@ -101,6 +101,15 @@ def kept_message(uri: str, workdir: Path, pgdata: Path) -> str:
     )
 
 
+def results_path(name: str, mode: str, output: Path | None) -> Path | None:
+    """Where a benchmark's results go: ``output`` if given, else none for a smoke run
+    (nothing worth keeping), ``results/<name>.json`` for the full sizes and
+    ``results/<name>-custom.json`` for any other."""
+    if output is not None or mode == "smoke":
+        return output
+    return RESULTS / (f"{name}.json" if mode == "full" else f"{name}-custom.json")
+
+
 def publish(markdown: str, result: dict[str, Any], output: Path | None) -> None:
     """Print the benchmark's table, and write its results when ``output`` (none for smoke
     runs: nothing worth keeping)."""

@@ -47,6 +47,7 @@ from bench.common import (
     non_finite,
     publish,
     query,
+    results_path,
     stderr_progress,
 )
 from bench.history import (
@@ -673,17 +674,10 @@ def main(argv: list[str] | None = None) -> int:
         hint = "" if args.keep else " (rerun with --keep to inspect the databases and dbt's log)"
         print(f"error: {exc}{hint}", file=sys.stderr)
         return 1
-    publish(render_markdown(result), result, args.output or default_output(config))
-    return exit_code(result, args.smoke, args.strict)
-
-
-def default_output(config: BenchConfig) -> Path | None:
-    """Where results go without --output: none for a smoke run (nothing worth keeping)."""
-    if config.mode == "smoke":
-        return None
-    return RESULTS / (
-        "dbt_incremental.json" if config.mode == "full" else "dbt_incremental-custom.json"
+    publish(
+        render_markdown(result), result, results_path("dbt_incremental", config.mode, args.output)
     )
+    return exit_code(result, args.smoke, args.strict)
 
 
 def exit_code(result: dict[str, Any], smoke: bool, strict: bool) -> int:

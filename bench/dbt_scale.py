@@ -55,7 +55,6 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import (
-    RESULTS,
     Progress,
     execute,
     isolated_cluster,
@@ -65,6 +64,7 @@ from bench.common import (
     publish,
     quiet,
     rate,
+    results_path,
     stderr_progress,
 )
 from bench.dbt_incremental import (
@@ -714,16 +714,7 @@ def main(argv: list[str] | None = None) -> int:
     except (BenchError, CopyError, DatabaseError, transform.DbtError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    publish(
-        render_markdown(result),
-        result,
-        args.output
-        or (
-            None
-            if config.mode == "smoke"
-            else RESULTS / ("dbt_scale.json" if config.mode == "full" else "dbt_scale-custom.json")
-        ),
-    )
+    publish(render_markdown(result), result, results_path("dbt_scale", config.mode, args.output))
     bad = non_finite(result)
     if bad:
         print(f"non-finite numbers in the results: {', '.join(bad)}", file=sys.stderr)

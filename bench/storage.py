@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import (
-    RESULTS,
     Progress,
     execute,
     isolated_cluster,
@@ -42,6 +41,7 @@ from bench.common import (
     publish,
     query,
     quiet,
+    results_path,
     stderr_progress,
 )
 from bench.dbt_incremental import (
@@ -334,16 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     except (BenchError, CopyError, DatabaseError, transform.DbtError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    publish(
-        render_markdown(result),
-        result,
-        args.output
-        or (
-            None
-            if config.mode == "smoke"
-            else RESULTS / ("storage.json" if config.mode == "full" else "storage-custom.json")
-        ),
-    )
+    publish(render_markdown(result), result, results_path("storage", config.mode, args.output))
     if non_finite(result) or not result["marts_identical"]:
         return 1
     return 1 if args.strict and not result["meets_target"] else 0
