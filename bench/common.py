@@ -29,6 +29,10 @@ RESULTS = Path(__file__).resolve().parent / "results"
 Progress = Callable[[str], None]
 
 
+class BenchError(RuntimeError):
+    """The benchmark could not complete; the message says which step failed and why."""
+
+
 @contextmanager
 def throwaway_cluster(workdir: Path | None = None) -> Iterator[ConnectionInfo]:
     """A PostgreSQL of our own in a temporary folder (inside ``workdir`` if given), deleted
@@ -245,3 +249,18 @@ def write_results(result: dict[str, Any], output: Path) -> str:
 
 def rate(count: float, seconds: float) -> float:
     return count / seconds if seconds > 0 else float("nan")
+
+
+def seconds_text(seconds: float) -> str:
+    """A duration for the results tables: 1.2 s, 0.43 s."""
+    return f"{seconds:,.1f} s" if seconds >= 1 else f"{seconds:.2f} s"
+
+
+def require_free_disk(folder: Path, needed: float, hint: str) -> None:
+    """Refuse to start a benchmark that would fill the disk; ``hint`` says what to pass."""
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        raise BenchError(
+            f"the benchmark needs about {needed / 1e9:.0f} GB in {folder.parent}, "
+            f"{free / 1e9:.0f} GB are free: {hint}"
+        )

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import (
+    BenchError,
     create_database,
     execute,
     isolated_cluster,
@@ -47,7 +47,10 @@ from bench.common import (
     non_finite,
     publish,
     query,
+    rate,
+    require_free_disk,
     results_path,
+    seconds_text,
     stderr_progress,
 )
 from bench.history import (
@@ -77,10 +80,6 @@ SLOWEST = 8
 DISK_BYTES_PER_VIDEO_ROW = 3000
 
 Progress = Callable[[str], None]
-
-
-class BenchError(RuntimeError):
-    """The benchmark could not complete; the message says which step failed and why."""
 
 
 @dataclass(frozen=True)
@@ -277,10 +276,6 @@ def new_warehouse(label: str, admin: ConnectionInfo, workdir: Path) -> Warehouse
     return Warehouse(label, conn, workdir / f"target-{label}", has_quota_ledger(conn))
 
 
-def _rate(count: int, seconds: float) -> float:
-    return count / seconds if seconds > 0 else float("nan")
-
-
 def land(history: History, wh: Warehouse, hours: range) -> dict[str, Any]:
     """COPY captures into the raw schema; rows per table and the rate (generation included)."""
     stats: LandStats = history.land(wh.conn, hours, quota_ledger=wh.quota_ledger)
@@ -289,8 +284,8 @@ def land(history: History, wh: Warehouse, hours: range) -> dict[str, Any]:
         "rows": stats.rows,
         "total_rows": stats.total_rows,
         "seconds": stats.seconds,
-        "rows_per_second": _rate(stats.total_rows, stats.seconds),
-        "video_rows_per_second": _rate(stats.rows.get("videos", 0), stats.seconds),
+        "rows_per_second": rate(stats.total_rows, stats.seconds),
+        "video_rows_per_second": rate(stats.rows.get("videos", 0), stats.seconds),
         "copy_megabytes": stats.copy_chars / 1e6,
     }
 
@@ -424,10 +419,6 @@ def run_benchmark(
 # -------------------------------------------------------------------------------- report
 
 
-def _s(seconds: float) -> str:
-    return f"{seconds:,.1f} s" if seconds >= 1 else f"{seconds:.2f} s"
-
-
 def _ok(flag: bool) -> str:
     return "pass" if flag else "**FAIL**"
 
@@ -448,26 +439,26 @@ def render_markdown(result: dict[str, Any]) -> str:
         ),
         (
             "history generation + COPY",
-            f"{_s(gen[0]['seconds'])} ({gen[0]['rows_per_second']:,.0f} rows/s)",
-            f"{_s(gen[1]['seconds'])} ({gen[1]['rows_per_second']:,.0f} rows/s)",
+            f"{seconds_text(gen[0]['seconds'])} ({gen[0]['rows_per_second']:,.0f} rows/s)",
+            f"{seconds_text(gen[1]['seconds'])} ({gen[1]['rows_per_second']:,.0f} rows/s)",
             "minutes",
         ),
         (
             "`dbt build --full-refresh`",
-            _s(small["full_refresh"]["wall_seconds"]),
-            _s(large["full_refresh"]["wall_seconds"]),
+            seconds_text(small["full_refresh"]["wall_seconds"]),
+            seconds_text(large["full_refresh"]["wall_seconds"]),
             "",
         ),
         (
             "`dbt build` incremental, median / min",
-            "{} / {}".format(*map(_s, small["incremental_seconds"].values())),
-            "{} / {}".format(*map(_s, large["incremental_seconds"].values())),
+            "{} / {}".format(*map(seconds_text, small["incremental_seconds"].values())),
+            "{} / {}".format(*map(seconds_text, large["incremental_seconds"].values())),
             "",
         ),
         (
             "  of which parse and start-up",
-            _s(small["incremental_runs"][-1]["overhead_seconds"]),
-            _s(large["incremental_runs"][-1]["overhead_seconds"]),
+            seconds_text(small["incremental_runs"][-1]["overhead_seconds"]),
+            seconds_text(large["incremental_runs"][-1]["overhead_seconds"]),
             "",
         ),
         (
@@ -557,8 +548,8 @@ def render_slowest(small: dict[str, Any], large: dict[str, Any]) -> list[str]:
         before = small_nodes.get(node, 0.0)
         growth = f"{seconds / before:.1f}x" if before > 0 else ""
         lines.append(
-            f"| `{node}` | {_s(seconds)} | {_s(before)} | {growth} | "
-            f"{_s(full_nodes.get(node, 0.0))} |"
+            f"| `{node}` | {seconds_text(seconds)} | {seconds_text(before)} | {growth} | "
+            f"{seconds_text(full_nodes.get(node, 0.0))} |"
         )
     return lines
 
@@ -648,12 +639,7 @@ def check_disk(config: BenchConfig, workdir: Path) -> None:
     """Refuse to start when the disk cannot hold both histories (plus sort spill and WAL)."""
     captures = config.hours + config.small_hours + 2 * config.incremental_runs
     needed = DISK_BYTES_PER_VIDEO_ROW * config.videos * captures * 1.3 + 1e9
-    free = shutil.disk_usage(workdir).free
-    if free < needed:
-        raise BenchError(
-            f"the benchmark needs about {needed / 1e9:.0f} GB in {workdir.parent}, "
-            f"{free / 1e9:.0f} GB are free: pass --workdir on a bigger disk or fewer --hours"
-        )
+    require_free_disk(workdir, needed, "pass --workdir on a bigger disk or fewer --hours")
 
 
 def main(argv: list[str] | None = None) -> int:

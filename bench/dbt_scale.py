@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import shutil
 import statistics
 import sys
 import time
@@ -55,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import (
+    BenchError,
     Progress,
     execute,
     isolated_cluster,
@@ -64,12 +64,13 @@ from bench.common import (
     publish,
     quiet,
     rate,
+    require_free_disk,
     results_path,
+    seconds_text,
     stderr_progress,
 )
 from bench.dbt_incremental import (
     BenchConfig,
-    BenchError,
     DbtSetup,
     Warehouse,
     land,
@@ -536,10 +537,6 @@ def run_benchmark(
 # --------------------------------------------------------------------------------- report
 
 
-def _s(seconds: float) -> str:
-    return f"{seconds:,.1f} s" if seconds >= 1 else f"{seconds:.2f} s"
-
-
 def render_markdown(result: dict[str, Any]) -> str:
     sizes, raw = result["sizes"], result["raw_built"]
     base = sizes[0]["incremental_seconds"]["median"]
@@ -561,22 +558,23 @@ def render_markdown(result: dict[str, Any]) -> str:
         + " |",
         "| incremental `dbt build`, fresh statistics, median (min) | "
         + " | ".join(
-            f"{_s(s['incremental_seconds']['median'])} ({_s(s['incremental_seconds']['min'])})"
+            f"{seconds_text(s['incremental_seconds']['median'])} "
+            f"({seconds_text(s['incremental_seconds']['min'])})"
             for s in sizes
         )
         + " |",
         "| the warm-up build before them (cold cache) | "
-        + " | ".join(_s(s["warmup_run"]["wall_seconds"]) for s in sizes)
+        + " | ".join(seconds_text(s["warmup_run"]["wall_seconds"]) for s in sizes)
         + " |",
         f"| without ANALYZE since {result['parameters']['stale_captures']} captures "
         "(stale statistics) | "
         + " | ".join(
-            _s(s["stale_statistics_seconds"]) if s["stale_statistics_seconds"] else ""
+            seconds_text(s["stale_statistics_seconds"]) if s["stale_statistics_seconds"] else ""
             for s in sizes
         )
         + " |",
         "| of which dbt's own elapsed time | "
-        + " | ".join(_s(s["incremental_dbt_seconds"]["median"]) for s in sizes)
+        + " | ".join(seconds_text(s["incremental_dbt_seconds"]["median"]) for s in sizes)
         + " |",
         "| vs the smallest | "
         + " | ".join(f"{s['incremental_seconds']['median'] / base:.2f}×" for s in sizes)
@@ -598,9 +596,9 @@ def render_markdown(result: dict[str, Any]) -> str:
         rows = raw["storage"]["video_stats_rows"]
         lines += [
             "",
-            f"Full refresh from raw JSON at {rows:,} rows ({raw['hours']} h): {_s(full)} "
+            f"Full refresh from raw JSON at {rows:,} rows ({raw['hours']} h): {seconds_text(full)} "
             f"({rate(rows, full):,.0f} rows/s); the incremental build on that warehouse "
-            f"{_s(incremental)} ({incremental / full:.2f} of the full refresh; "
+            f"{seconds_text(incremental)} ({incremental / full:.2f} of the full refresh; "
             f"{incremental / base:.2f}× the inserted-history warehouse of the smallest size).",
         ]
     queries = result["sizes"][-1].get("report_queries", [])
@@ -632,12 +630,7 @@ def check_disk(config: ScaleConfig, workdir: Path) -> None:
     largest = max(config.sizes) * 120 + config.raw_hours * config.videos * 2600
     raw = config.hours_for(min(config.sizes)) * config.videos * 3000 if config.full_refresh else 0
     needed = 2 * max(largest, raw) + 1e9
-    free = shutil.disk_usage(workdir).free
-    if free < needed:
-        raise BenchError(
-            f"the benchmark needs about {needed / 1e9:.0f} GB in {workdir}, {free / 1e9:.0f} GB "
-            "are free: pass --workdir on a bigger disk or smaller --sizes"
-        )
+    require_free_disk(workdir, needed, "pass --workdir on a bigger disk or smaller --sizes")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import (
+    BenchError,
     Progress,
     execute,
     isolated_cluster,
@@ -46,7 +47,6 @@ from bench.common import (
 )
 from bench.dbt_incremental import (
     BenchConfig,
-    BenchError,
     DbtSetup,
     land,
     new_warehouse,

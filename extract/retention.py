@@ -58,7 +58,8 @@ from extract.load import SCHEMA
 
 log = logging.getLogger(__name__)
 
-DEFAULT_KEEP = timedelta(days=7)
+DEFAULT_KEEP_DAYS = 7.0
+DEFAULT_KEEP = timedelta(days=DEFAULT_KEEP_DAYS)
 # The incremental models re-read this many hours before their newest row (dbt var
 # incremental_lookback_hours): what they may still read stays whole.
 DEFAULT_LOOKBACK = timedelta(hours=3)
@@ -443,19 +444,13 @@ def compact(
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="ytw retention",
-        description="Compact raw rows the marts have consumed (older than --keep-days): a "
-        "full refresh of the marts still builds exactly the same marts.",
-        epilog="Exit codes: 0 ok, 1 failed, 3 database unreachable. The database is "
-        "DATABASE_URL, or the embedded one.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a retention pass (``ytw retention`` and ``python -m extract.retention``)."""
     parser.add_argument(
         "--keep-days",
         type=float,
-        default=DEFAULT_KEEP.total_seconds() / 86400,
-        help="keep raw rows captured in the last N days whole (default 7)",
+        default=DEFAULT_KEEP_DAYS,
+        help=f"keep raw rows captured in the last N days whole (default {DEFAULT_KEEP_DAYS:g})",
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="count what would change, change nothing"
@@ -466,12 +461,10 @@ def main(argv: list[str] | None = None) -> int:
         help="VACUUM FULL afterwards: return the space to the system (locks each raw table "
         "while it is rewritten; without it the space is reused by the next captures)",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(message)s",
-    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """One pass with the options of ``add_arguments``; prints its summary; an exit code."""
     if args.keep_days < 0:
         print("--keep-days must be 0 or more", file=sys.stderr)
         return 2
@@ -491,6 +484,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(report.summary())
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m extract.retention",
+        description="Compact raw rows the marts have consumed (older than --keep-days): a "
+        "full refresh of the marts still builds exactly the same marts.",
+        epilog="Exit codes: 0 ok, 1 failed, 2 bad usage, 3 database unreachable. The database "
+        "is DATABASE_URL, or the embedded one.",
+    )
+    add_arguments(parser)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(message)s",
+    )
+    return run(args)
 
 
 if __name__ == "__main__":

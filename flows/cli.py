@@ -55,12 +55,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_retention(args: argparse.Namespace) -> int:
-    from extract.retention import main
+    from extract import retention
 
-    argv = ["--keep-days", str(args.keep_days)]
-    argv += ["--dry-run"] if args.dry_run else []
-    argv += ["--vacuum-full"] if args.vacuum_full else []
-    return main([*argv, "-v"] if args.verbose else argv)
+    return retention.run(args)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -149,6 +146,8 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from extract import retention
+
     parser = argparse.ArgumentParser(
         prog="ytw",
         description="tubewarehouse: YouTube channel and trending statistics, every hour.",
@@ -176,9 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--keep-raw-days",
         type=float,
-        default=7.0,
+        default=retention.DEFAULT_KEEP_DAYS,
         help="a full run then compacts raw rows the marts consumed more than N days ago "
-        "(default 7; -1: never). See `ytw retention`",
+        f"(default {retention.DEFAULT_KEEP_DAYS:g}; -1: never). See `ytw retention`",
     )
     for name, help in (
         ("serve", "serve the hourly and daily Prefect deployments (a local server if none)"),
@@ -203,18 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         _cmd_retention,
         "compact raw rows the marts have consumed (a full refresh still builds the same marts)",
     )
-    p.add_argument(
-        "--keep-days",
-        type=float,
-        default=7.0,
-        help="keep raw rows captured in the last N days whole (default 7)",
-    )
-    p.add_argument("--dry-run", action="store_true", help="count what would change, change nothing")
-    p.add_argument(
-        "--vacuum-full",
-        action="store_true",
-        help="return the space to the system (locks each raw table while it is rewritten)",
-    )
+    retention.add_arguments(p)
     p = add("emulator", _cmd_emulator, "serve the local YouTube Data API emulator")
     p.add_argument("rest", nargs=argparse.REMAINDER, help="emulator options (--port, --seed...)")
     p = add("dbt", _cmd_dbt, "run dbt with the warehouse's profile, e.g. ytw dbt -- test")

@@ -152,7 +152,7 @@ def _run_name() -> str:
 def pipeline(
     mode: str = "full",
     full_refresh: bool = False,
-    retention_days: float | None = retention.DEFAULT_KEEP.total_seconds() / 86400,
+    retention_days: float | None = retention.DEFAULT_KEEP_DAYS,
 ) -> dict[str, Any] | State:
     """Extract (``full``: the daily crawl; ``stats``: the hourly refresh), then build and
     test the warehouse; a clean ``full`` run then compacts raw rows the marts consumed more

@@ -4,31 +4,19 @@ page tokens bound to their query; and the naive connector asks one id per videos
 
 from __future__ import annotations
 
-import httplib2
 import pytest
-from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from bench.naive import NaiveConnector
 from extract.emulator import Clock, EmulatorServer, World
 from tests.conftest import EMULATOR_START
-
-
-def client(server: EmulatorServer):
-    return build(
-        "youtube",
-        "v3",
-        developerKey="k",
-        static_discovery=True,
-        client_options={"api_endpoint": server.url},
-        http=httplib2.Http(timeout=10),
-    )
+from tests.extract.emulator.conftest import make_client
 
 
 def test_search_is_not_served_unless_asked_for() -> None:
     with EmulatorServer(World.small(), Clock(EMULATOR_START, frozen=True)) as server:
         with pytest.raises(HttpError) as error:
-            client(server).search().list(part="id", q="x").execute()
+            make_client(server.url).search().list(part="id", q="x").execute()
         assert error.value.resp.status == 404
         assert server.quota()["total"] == 0
 
@@ -43,7 +31,7 @@ def test_search_pages_a_channels_public_videos_newest_first_at_100_units() -> No
     )
     assert len(public) > 500
     with EmulatorServer(world, Clock(EMULATOR_START, frozen=True), search=True) as server:
-        youtube = client(server)
+        youtube = make_client(server.url)
         found, token, pages = [], None, 0
         while True:
             body = (

@@ -17,7 +17,7 @@ FROZEN_AT = datetime(2026, 11, 2, 12, 0, 0, tzinfo=UTC)
 API_KEY = "test-key"
 
 
-def make_client(url: str, key: str = API_KEY) -> Resource:
+def make_client(url: str, key: str = API_KEY, timeout: float = 10) -> Resource:
     """The real google-api-python-client, pointed at the emulator."""
     return build(
         "youtube",
@@ -25,7 +25,7 @@ def make_client(url: str, key: str = API_KEY) -> Resource:
         developerKey=key,
         static_discovery=True,
         client_options={"api_endpoint": url},
-        http=httplib2.Http(timeout=10),
+        http=httplib2.Http(timeout=timeout),
     )
 
 

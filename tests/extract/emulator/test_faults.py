@@ -14,15 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httplib2
 import pytest
-from googleapiclient.discovery import Resource, build
 from googleapiclient.errors import HttpError
 
 from extract.emulator import EmulatorServer, Fault, FaultPlan, World
 from extract.emulator.__main__ import build_parser
 
-from .conftest import fetch_all
+from .conftest import fetch_all, make_client
 
 ROOT = Path(__file__).resolve().parents[3]
 QUOTA_MESSAGE = (
@@ -56,17 +54,6 @@ def _regions(server: EmulatorServer, extra: str = "") -> str:
 
 def _chart(server: EmulatorServer, region: str) -> str:
     return f"{server.url}/youtube/v3/videos?part=id&chart=mostPopular&regionCode={region}&key=k"
-
-
-def _client(server: EmulatorServer, timeout: float = 10) -> Resource:
-    return build(
-        "youtube",
-        "v3",
-        developerKey="k",
-        static_discovery=True,
-        client_options={"api_endpoint": server.url},
-        http=httplib2.Http(timeout=timeout),
-    )
 
 
 def _reason(error: HttpError) -> str:
@@ -186,7 +173,7 @@ def test_errors_through_the_google_client(
     small_world: World, new_server: Callable[..., EmulatorServer]
 ) -> None:
     server = new_server(world=small_world)
-    youtube = _client(server)
+    youtube = make_client(server.url)
     for fault, status, reason in [
         (Fault(kind="error", status=503, method="i18nRegions.list"), 503, "backendError"),
         (Fault(kind="error", reason="quotaExceeded"), 403, "quotaExceeded"),
@@ -210,7 +197,7 @@ def test_the_client_retries_5xx_through_a_burst(
 ) -> None:
     burst = Fault(kind="error", status=503, reason="backendError", method="videos.list", times=2)
     server = new_server(world=small_world, faults=[burst])
-    request = _client(server).videos().list(part="id", chart="mostPopular", regionCode="US")
+    request = make_client(server.url).videos().list(part="id", chart="mostPopular", regionCode="US")
     request._sleep = lambda seconds: None  # the client's backoff, not needed here
     assert request.execute(num_retries=2)["items"]
     assert (burst.matched, burst.applied) == (3, 2)
@@ -256,7 +243,7 @@ def test_params_must_match_exactly(
     server.faults.add(
         Fault(kind="error", reason="playlistNotFound", params={"playlistId": playlist})
     )
-    youtube = _client(server)
+    youtube = make_client(server.url)
     with pytest.raises(HttpError) as caught:
         youtube.playlistItems().list(part="id", playlistId=playlist).execute()
     assert _reason(caught.value) == "playlistNotFound"
@@ -276,7 +263,7 @@ def test_an_expiring_page_token(
         times=1,
     )
     server = new_server(world=small_world, faults=[expired])
-    youtube = _client(server)
+    youtube = make_client(server.url)
     collection = youtube.playlistItems()
     first = collection.list(part="id", playlistId=uploads.playlist_id, maxResults=5)
     page = first.execute()
@@ -298,7 +285,7 @@ def test_slow_answers_after_the_delay_and_trips_a_client_timeout(
     server = new_server(world=small_world, faults=[Fault(kind="slow", delay_seconds=0.5)])
     started = time.monotonic()
     with pytest.raises(TimeoutError):
-        _client(server, timeout=0.2).i18nRegions().list(part="snippet").execute()
+        make_client(server.url, timeout=0.2).i18nRegions().list(part="snippet").execute()
     assert time.monotonic() - started < 0.45
     started = time.monotonic()
     status, headers, body = _get(_regions(server), timeout=5)
@@ -318,8 +305,8 @@ def test_reset_drops_the_connection_without_an_answer(
     with pytest.raises(ConnectionResetError):
         _get(_regions(server))
     with pytest.raises(ConnectionResetError):
-        _client(server).i18nRegions().list(part="snippet").execute()
-    assert _client(server).i18nRegions().list(part="snippet").execute()["items"]
+        make_client(server.url).i18nRegions().list(part="snippet").execute()
+    assert make_client(server.url).i18nRegions().list(part="snippet").execute()["items"]
     assert (rule.applied, server.quota()["total"]) == (2, 3)
 
 
@@ -335,7 +322,7 @@ def test_malformed_is_a_200_that_is_not_json(
     with pytest.raises(json.JSONDecodeError):
         json.loads(body)
     # The Google client does not raise here: execute() hands back the undecodable text.
-    page = _client(server).i18nRegions().list(part="snippet").execute()
+    page = make_client(server.url).i18nRegions().list(part="snippet").execute()
     assert isinstance(page, str)
     with pytest.raises(json.JSONDecodeError):
         json.loads(page)
@@ -372,7 +359,7 @@ def test_daily_quota_then_quota_exceeded_until_pacific_midnight(
         }
     }
     with pytest.raises(HttpError) as caught:
-        _client(server).videos().list(part="id", chart="mostPopular").execute()
+        make_client(server.url).videos().list(part="id", chart="mostPopular").execute()
     assert (caught.value.status_code, _reason(caught.value)) == (403, "quotaExceeded")
     quota = server.quota()
     assert (quota["total"], quota["units_today"], quota["refused"]) == (3, 3, 2)
