@@ -18,13 +18,15 @@ RUN apt-get update \
     && chown tubewarehouse:tubewarehouse /data /srv/site
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+# Exactly the locked versions (requirements.lock, hashes checked), then the project itself.
+COPY pyproject.toml requirements.lock README.md ./
+RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock && pip check
 COPY extract ./extract
 COPY flows ./flows
-RUN pip install --no-cache-dir -e .
+RUN pip install --no-cache-dir --no-deps -e .
 COPY . .
-# Evidence's pinned packages (see reports/README.md); the build writes under reports/.
-RUN cd reports && npm install --no-audit --no-fund \
+# Evidence's locked packages (see reports/README.md); the build writes under reports/.
+RUN cd reports && npm ci --no-audit --no-fund \
     && chown -R tubewarehouse:tubewarehouse /app
 
 USER tubewarehouse

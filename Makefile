@@ -9,14 +9,33 @@ STAMP := $(VENV)/.installed
 # Telemetry is switched off by the project itself (flows/env.py) in everything it launches.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install browser demo test bench lint format docs clean screenshots
+.PHONY: install browser demo test bench lint format docs clean screenshots lock lock-upgrade
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e ".[dev]"
+# Exactly the versions in requirements-dev.lock (hashes checked; the lock is complete, so
+# nothing is resolved anew), in a venv made anew whenever the lock changes so nothing a
+# previous lock installed lingers; then the project itself, and pip's consistency check.
+$(STAMP): pyproject.toml requirements-dev.lock
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $(STAMP)
+
+# Refresh the locks: `make lock` resolves what pyproject.toml added or changed and keeps every
+# other pin; `make lock-upgrade` moves every package to the newest version pyproject.toml
+# allows. Either way the whole test suite then runs on the new lock (the venv is rebuilt from
+# it): commit requirements*.lock only when it passes. npm's lock is refreshed the same way.
+LOCK_ARGS := pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
+lock: $(STAMP)
+	$(BIN)/uv pip compile $(LOCK_ARGS) $(UPGRADE) --extra dev -o requirements-dev.lock
+	$(BIN)/uv pip compile $(LOCK_ARGS) -c requirements-dev.lock -o requirements.lock
+	cd reports && npm install --package-lock-only --no-audit --no-fund $(if $(UPGRADE),,--prefer-dedupe)
+	$(MAKE) test
+
+lock-upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
 
 # Debian's chromium renders the reports in the browser tests (test tools cannot download one).
 browser:

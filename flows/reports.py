@@ -242,7 +242,9 @@ def ensure_installed(force: bool = False) -> None:
 
     A marker inside ``node_modules`` records a hash of ``package.json`` and
     ``package-lock.json`` after each successful install; a changed hash reinstalls.
-    Uses ``npm install`` rather than ``npm ci``: the pinned set needs npm's override handling.
+    Uses ``npm ci``: exactly what ``package-lock.json`` records (every platform's optional
+    packages included), failing instead of resolving anything anew when the lock and
+    ``package.json`` disagree (``make lock`` refreshes both locks).
     """
     _node, npm = _require_node()
     marker = REPORTS_DIR / "node_modules" / INSTALL_MARKER
@@ -253,12 +255,11 @@ def ensure_installed(force: bool = False) -> None:
         "installing the reports' Node dependencies in %s (first run: about a minute)", REPORTS_DIR
     )
     _run(
-        [npm, "install", "--no-audit", "--no-fund"],
-        what="npm install for the reports",
+        [npm, "ci", "--no-audit", "--no-fund"],
+        what="npm ci for the reports",
         env=_base_env(),
         timeout=1800,
     )
-    # Fingerprint after the install: npm may rewrite package-lock.json while installing.
     marker.write_text(_install_fingerprint() + "\n")
 
 

@@ -37,7 +37,8 @@ from extract.emulator import Clock, EmulatorServer, World  # noqa: E402
 from extract.settings import Settings  # noqa: E402
 
 EMULATOR_START = datetime(2026, 11, 2, 12, 0, 0, tzinfo=UTC)
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "youtube-api-samples"
+# Real API answers recorded by other projects (source and licences in its README).
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "youtube_api_samples"
 
 
 @pytest.fixture(scope="session")

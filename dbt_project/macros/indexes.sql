@@ -18,9 +18,17 @@
     {{ return({'columns': columns, 'type': type}) }}
 {%- endmacro %}
 
-{#- A BRIN index only pays off on PostgreSQL (and DuckDB's zone maps do that job already). -#}
+{#-
+    A BRIN index only pays off on PostgreSQL (and DuckDB's zone maps do that job already).
+    Expression indexes are PostgreSQL syntax (casts, `at time zone`), and DuckDB 2 refuses
+    keys that depend on the session time zone: DuckDB gets plain column indexes only.
+-#}
 {% macro duckdb__index(columns, type) -%}
-    {%- if type == 'brin' -%}
+    {%- set expressions = [] -%}
+    {%- for column in columns if '(' in column or ':' in column -%}
+        {%- do expressions.append(column) -%}
+    {%- endfor -%}
+    {%- if type == 'brin' or expressions -%}
         {{ return(none) }}
     {%- endif -%}
     {{ return({'columns': columns}) }}

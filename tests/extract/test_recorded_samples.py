@@ -1,4 +1,4 @@
-"""The extractor on real recorded API responses (../shared/youtube-api-samples, read-only).
+"""The extractor on real recorded API responses (tests/fixtures/youtube_api_samples).
 
 A stub endpoint serves the recorded bodies to the real Google client, so paging, landing
 and error handling run exactly as against the live API.
@@ -28,8 +28,6 @@ SNS = SAMPLES / "sns-sdks__python-youtube" / "testdata" / "apidata"
 HA = SAMPLES / "home-assistant__core" / "tests" / "components" / "youtube" / "fixtures"
 JOOSTLEK = SAMPLES / "joostlek__python-youtube" / "tests" / "fixtures"
 MOPIDY = SAMPLES / "natumbri__mopidy-youtube" / "_extracted"
-
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared samples not present")
 
 
 class StubApi:
