@@ -2,8 +2,8 @@
 
 ``World`` is a deterministic synthetic YouTube (channels, videos, playlists, regions, charts and
 statistics that grow with time); ``EmulatorServer`` serves it over HTTP in the real API's wire
-format, driven by a ``Clock``; ``Fault`` rules and ``Mutations`` script failures and bad data.
-Standard library only.
+format, driven by a ``Clock``; ``Fault`` rules, ``Mutations`` and ``Rewrite`` rules script
+failures and bad data. Standard library only.
 
     from extract.emulator import Clock, EmulatorServer, World
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 from extract.emulator.clock import Clock
 from extract.emulator.faults import Fault, FaultPlan
 from extract.emulator.mutations import Mutations
+from extract.emulator.rewrites import Rewrite, Rewrites
 from extract.emulator.server import EmulatorServer
 from extract.emulator.world import ChartNotFound, World, WorldSpec
 
@@ -26,6 +27,8 @@ __all__ = [
     "Fault",
     "FaultPlan",
     "Mutations",
+    "Rewrite",
+    "Rewrites",
     "World",
     "WorldSpec",
 ]

@@ -4,13 +4,14 @@ Every request goes through one pipeline, ``EmulatorServer.handle``:
 
     admin route? -> resolve the list method -> check the key -> daily quota left?
     -> fault plan (``_inject_fault``: an error answers here) -> run the method (``api.py``, over
-    ``mutations.view()``) -> ETag / 304 -> charge quota -> ``_Handler.deliver`` (where slow,
-    reset and malformed faults misbehave on the wire)
+    ``mutations.view()``) -> ETag / 304 -> answer rewrites (``rewrites.py``) -> charge quota
+    -> ``_Handler.deliver`` (where slow, reset and malformed faults misbehave on the wire)
 
-Faults (``faults.py``) and data mutations (``mutations.py``) are scripted in process
-(``server.faults.add(Fault(...))``, ``server.mutations.delete_video(...)``,
-``server.set_daily_quota(n)``) or over the admin routes (``/emulator/faults``,
-``/emulator/mutations``, ``/emulator/quota/limit``) for an emulator started on its own.
+Faults (``faults.py``), data mutations (``mutations.py``) and answer rewrites are scripted in
+process (``server.faults.add(Fault(...))``, ``server.mutations.delete_video(...)``,
+``server.rewrites.add(Rewrite(...))``, ``server.set_daily_quota(n)``) or over the admin routes
+(``/emulator/faults``, ``/emulator/mutations``, ``/emulator/rewrites``,
+``/emulator/quota/limit``) for an emulator started on its own.
 
 Quota model: each call to a list method costs 1 unit (``search.list``, served only with
 ``search=True``: 100), errors included (the real API charges invalid requests too); a 304 Not
@@ -46,6 +47,7 @@ from extract.emulator import api
 from extract.emulator.clock import Clock
 from extract.emulator.faults import Fault, FaultPlan, parse_rules
 from extract.emulator.mutations import Mutations
+from extract.emulator.rewrites import Rewrite, Rewrites, parse_rewrites
 from extract.emulator.world import World
 
 API_PREFIX = "/youtube/v3/"
@@ -69,13 +71,15 @@ class Request:
 @dataclass
 class Response:
     """What the pipeline hands back to the wire. ``method`` is the quota name, if any;
-    ``fault`` a slow/reset/malformed rule for ``_Handler.deliver`` to act out."""
+    ``fault`` a slow/reset/malformed rule for ``_Handler.deliver`` to act out; ``date`` the
+    ``Date`` header text a rewrite rule put in place of the clock's."""
 
     status: int
     body: bytes = b""
     headers: list[tuple[str, str]] = field(default_factory=list)
     method: str | None = None
     fault: Fault | None = None
+    date: str | None = None
 
 
 def _json_bytes(value: Any, pretty: bool = True) -> bytes:
@@ -139,8 +143,9 @@ class EmulatorServer:
 
     ``faults``: initial fault rules (``Fault`` objects or their JSON dicts), kept in
     ``self.faults`` (a ``FaultPlan``). ``daily_quota``: units per Pacific day, None = unlimited.
-    ``self.mutations`` scripts data changes (``Mutations``). ``search``: also serve
-    ``search.list`` (100 units a call), which the warehouse never uses.
+    ``self.mutations`` scripts data changes (``Mutations``); ``rewrites``: answer rewriting
+    rules (``Rewrite`` objects or their JSON dicts), kept in ``self.rewrites``. ``search``: also
+    serve ``search.list`` (100 units a call), which the warehouse never uses.
     """
 
     def __init__(
@@ -154,6 +159,7 @@ class EmulatorServer:
         faults: Iterable[Fault | dict[str, Any]] = (),
         daily_quota: int | None = None,
         search: bool = False,
+        rewrites: Iterable[Rewrite | dict[str, Any]] = (),
     ) -> None:
         self.world = world
         # search.list (100 units a call) exists only when asked for: see api.OPTIONAL_METHODS
@@ -165,6 +171,7 @@ class EmulatorServer:
         self.not_modified_cost = not_modified_cost
         self.faults = FaultPlan(faults)
         self.mutations = Mutations(world)
+        self.rewrites = Rewrites(rewrites)
         self._quota: Counter[str] = Counter()
         self._quota_lock = threading.Lock()
         self._daily_limit = _check_limit(daily_quota)
@@ -330,11 +337,16 @@ class EmulatorServer:
             response = _error(error)
             response.method = method.name
             return response, method.cost
-        if _etag_matches(request.headers.get("If-None-Match"), body["etag"]):
+        not_modified = _etag_matches(request.headers.get("If-None-Match"), body["etag"])
+        # after the ETag check: a rewritten answer keeps the ETag of what was produced
+        rewritten = self.rewrites.apply(method.name, request.query, None if not_modified else body)
+        if not_modified:
             headers = [("Cache-Control", "private")]
-            return Response(304, b"", headers, method.name), self.not_modified_cost
-        response = _json_response(200, body, pretty=pretty)
+            response = Response(304, b"", headers, method.name, date=rewritten.date)
+            return response, self.not_modified_cost
+        response = _json_response(200, rewritten.body, pretty=pretty)
         response.method = method.name
+        response.date = rewritten.date
         return response, method.cost
 
     def _inject_fault(self, request: Request, method: str) -> Fault | None:
@@ -369,6 +381,14 @@ class EmulatorServer:
             if route == ("DELETE", "/emulator/faults"):
                 self.faults.clear()
                 return _json_response(200, {"faults": []})
+            if route == ("GET", "/emulator/rewrites"):
+                return _json_response(200, {"rewrites": self.rewrites.to_list()})
+            if route == ("POST", "/emulator/rewrites"):
+                self.rewrites.add(*parse_rewrites(_payload(request.body)))
+                return _json_response(200, {"rewrites": self.rewrites.to_list()})
+            if route == ("DELETE", "/emulator/rewrites"):
+                self.rewrites.clear()
+                return _json_response(200, {"rewrites": []})
             if route == ("GET", "/emulator/mutations"):
                 return _json_response(200, self.mutations.to_dict())
             if route == ("POST", "/emulator/mutations"):
@@ -443,6 +463,7 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _HTTPServer
     _now: datetime | None = None
+    _date: str | None = None  # a rewrite rule's Date header text, for the current answer
 
     def _serve(self) -> None:
         emulator = self.server.emulator
@@ -468,6 +489,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._reset()
             return
         status, headers, body = response.status, response.headers, response.body
+        self._date = response.date
         if fault is not None and kind == "slow":
             self.server.emulator._stopping.wait(fault.delay_seconds)
             # The client has probably given up: do not keep the connection for another request.
@@ -498,7 +520,10 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server_version
 
     def date_time_string(self, timestamp: float | None = None) -> str:
-        # The Date header shows the emulated clock, read once when the request arrived.
+        # The Date header shows the emulated clock, read once when the request arrived (or
+        # what a rewrite rule says).
+        if timestamp is None and self._date is not None:
+            return self._date
         if timestamp is None and self._now is not None:
             return format_datetime(self._now, usegmt=True)
         return super().date_time_string(timestamp)
