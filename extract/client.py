@@ -5,6 +5,17 @@ The real client is used everywhere, pointed at Google or at the local emulator t
 ``YOUTUBE_API_URL``; its static discovery document means building it needs no network.
 Every attempt (retries and failures included) is reported to ``on_request`` as a
 :class:`RequestRecord`; the run writes them to the quota ledger.
+
+Capture time: an answer's ``Date`` header says when its numbers were true, and becomes the
+``captured_at`` of every item it carries (and the ledger's ``requested_at``). A header more
+than ``MAX_DATE_AHEAD`` (15 minutes) ahead of this machine's clock cannot be true, and one such
+answer would otherwise move every incremental model's cutoff into the future: it is not used
+(a warning names the request) and the capture time is the API's clock as its earlier answers
+in this run showed it, i.e. this machine's clock plus the offset the last believable header
+gave (this machine's clock before any). A missing or unreadable header is treated the same
+way. A header behind this machine's clock is believed: the emulator the tests and benchmarks
+use serves a clock set in the past on purpose, and an old capture time cannot push a cutoff
+forward (the dbt models also ignore captures more than an hour after the build's clock).
 """
 
 from __future__ import annotations
@@ -43,6 +54,8 @@ log = logging.getLogger(__name__)
 # Refusals that consult no quota (bad key, API not enabled, nothing left): the emulator and,
 # as far as anyone has measured, Google charge nothing for them. "forbidden" is charged.
 UNCHARGED_REASONS = frozenset(FATAL_REASONS) - {"forbidden"}
+# A Date header further ahead of this machine's clock than this is not a capture time.
+MAX_DATE_AHEAD = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -94,7 +107,8 @@ class YouTubeClient:
         self.units: Counter[str] = Counter()  # quota units spent, by API method
         self.requests = 0
         self.seconds = 0.0  # wall time spent in list calls (waiting on the API, retries included)
-        self._skew = timedelta(0)  # the API's clock minus ours, from the last Date header
+        # the API's clock minus ours, from the last believable Date header
+        self._skew = timedelta(0)
         protect_logs(settings.api_key)  # the client's own debug logs carry key= in URLs
         options = None if settings.uses_google else {"api_endpoint": settings.api_url}
         self._service = build(
@@ -132,12 +146,37 @@ class YouTubeClient:
             )
             self.on_request(record)
 
-    def _seen(self, resp: httplib2.Response) -> datetime:
-        at = _server_time(resp)
-        if at is not None:
-            self._skew = at - datetime.now(UTC)
-            return at
-        return self.server_now()
+    def _seen(self, resp: httplib2.Response, what: str) -> datetime:
+        """When the API answered ``what``: its Date header, when it is believable (see the
+        module docstring), else the API's clock as the earlier answers showed it."""
+        header = resp.get("date")
+        at = _server_time(header)
+        now = datetime.now(UTC)
+        estimate = (now + self._skew).replace(microsecond=0)  # whole seconds, as headers
+        if at is None:
+            if header:
+                log.warning(
+                    "%s: unreadable Date header %r; capture time taken from this machine's "
+                    "clock (%s)",
+                    what,
+                    header,
+                    _iso(estimate),
+                )
+            return estimate
+        if at - now > MAX_DATE_AHEAD:
+            log.warning(
+                "%s: the API's Date header says %s, %s ahead of this machine's clock (more "
+                "than %d minutes cannot be true): not used; capture time %s instead. Check "
+                "this machine's clock (NTP) and any proxy between it and the API.",
+                what,
+                _iso(at),
+                _duration(at - now),
+                MAX_DATE_AHEAD.total_seconds() // 60,
+                _iso(estimate),
+            )
+            return estimate
+        self._skew = at - now
+        return at
 
     def list(
         self,
@@ -171,7 +210,7 @@ class YouTubeClient:
             try:
                 body = request.execute(num_retries=0)
             except HttpError as exc:
-                at = self._seen(exc.resp)
+                at = self._seen(exc.resp, what)
                 if exc.resp.status == 304:
                     self._record(resource, NOT_MODIFIED_COST, at, 304, None)
                     return Response({}, at, NOT_MODIFIED_COST, not_modified=True)
@@ -185,7 +224,7 @@ class YouTubeClient:
                 units = 0 if is_unreachable(exc) else resource.cost
                 self._record(resource, units, None, None, _wire_reason(exc))
                 raise
-            at = self._seen(seen["resp"]) if "resp" in seen else self.server_now()
+            at = self._seen(seen["resp"], what) if "resp" in seen else self.server_now()
             if not isinstance(body, dict):
                 # The Google client hands back an undecodable body as a str instead of raising.
                 self._record(resource, resource.cost, at, 200, "malformedResponse")
@@ -244,12 +283,25 @@ def _wire_reason(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _server_time(resp: httplib2.Response) -> datetime | None:
-    """The response's Date header, if it has a readable one."""
-    header = resp.get("date")
+def _server_time(header: str | None) -> datetime | None:
+    """A Date header's time, if it is a readable one."""
     if header:
         try:
-            return parsedate_to_datetime(header).astimezone(UTC)
+            at = parsedate_to_datetime(header)
         except (TypeError, ValueError):
-            log.debug("unreadable Date header %r", header)
+            return None
+        if at is not None and at.tzinfo is not None:  # "-0000" parses as naive: no zone
+            return at.astimezone(UTC)
     return None
+
+
+def _iso(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _duration(delta: timedelta) -> str:
+    """A rough, readable length of time: "3 days", "2 h 5 min", "17 min"."""
+    if delta >= timedelta(days=2):
+        return f"{delta.days:,} days"
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
