@@ -115,6 +115,11 @@ class ApiUnreachable(ExtractError):
     request of this run would get through either, so the run stops."""
 
 
+class RunawayListing(ExtractError):
+    """A listing kept handing out page tokens past what its own counts allow, or handed out
+    one it had already given: it is stopped there (every further page would cost quota)."""
+
+
 class MalformedResponse(Exception):
     """A 200 whose body is not a JSON object (the Google client returns such a body as a
     ``str`` instead of raising): treated as transient and retried."""

@@ -332,9 +332,7 @@ class RawStore:
                         page.captured_at,
                         _text(body.get("etag")),
                         page.next_page_token,
-                        resources.api_count((body.get("pageInfo") or {}).get("totalResults"))
-                        if isinstance(body.get("pageInfo"), dict)
-                        else None,
+                        page.total_results,
                         len(page.items),
                         page.cost,
                     ),
@@ -493,12 +491,18 @@ class RawStore:
             return {key: int(n) for key, n in cur.fetchall()}
 
     def known_video_ids(self, run_id: str) -> set[str] | None:
-        """The ids the latest other succeeded run asked videos.list for (None: no run did)."""
+        """The ids the latest other finished run asked videos.list for (None: no run did).
+
+        A run that failed on some items (an unknown channel, a playlist the API refused)
+        still asked about every video it found: it counts, so one bad item does not turn
+        every hourly run into a full crawl. A run cut short (``incomplete``, ``running``)
+        does not: it may not have reached every batch."""
         with self.conn, self.conn.cursor() as cur:
             cur.execute(
                 f"""select p.run_id from {SCHEMA}.pages p
                     join {SCHEMA}.extract_runs r using (run_id)
-                    where p.resource = %s and p.run_id <> %s and r.status = 'succeeded'
+                    where p.resource = %s and p.run_id <> %s
+                        and r.status in ('succeeded', 'failed')
                     order by p.captured_at desc, p.landed_at desc limit 1""",
                 (resources.VIDEOS.name, run_id),
             )

@@ -43,7 +43,7 @@ from extract.errors import (
     redact,
 )
 from extract.load import LedgerRow, RawStore, request_key
-from extract.pagination import Page
+from extract.pagination import Page, PageGuard
 from extract.quota import Budget, Plan, exhausted, pacific_day, refusal
 from extract.settings import Settings
 
@@ -167,6 +167,16 @@ def video_id_to_ask(item: dict[str, Any]) -> str | None:
     return video_id
 
 
+@dataclass(frozen=True)
+class _Got:
+    """One page as the paging loop needs it."""
+
+    items: list[Any]
+    count: int  # items on the page (a 304's are those of the landing it matched)
+    next_token: str | None
+    total_results: int | None  # the listing's pageInfo.totalResults
+
+
 @dataclass
 class _Playlist:
     playlist_id: str
@@ -213,22 +223,32 @@ class Extraction:
 
     # ------------------------------------------------------------------ pages
 
-    def _listing(self, resource: r.Resource, params: dict[str, Any], what: str) -> list[Any]:
-        """Every page of one listing, following ``nextPageToken``; returns its items."""
+    def _listing(
+        self,
+        resource: r.Resource,
+        params: dict[str, Any],
+        what: str,
+        expected_items: int | None = None,
+    ) -> list[Any]:
+        """Every page of one listing, following ``nextPageToken``; returns its items.
+
+        ``expected_items`` (a playlist's ``itemCount``...) bounds the pages with the listing's
+        own ``totalResults``: a runaway listing raises ``RunawayListing`` (``PageGuard``)."""
         key = request_key(params)
-        token, offset, number = "", 0, 1
-        seen: set[str] = set()
+        guard = PageGuard(what, expected_items)
+        token, offset = "", 0
         items: list[Any] = []
         while True:
-            label = f"{what} (page {number})" if resource.paged else what
-            page_items, count, next_token = self._page(resource, params, key, token, offset, label)
-            items.extend(page_items)
-            offset += count
-            if not resource.paged or not next_token or next_token in seen:
-                return items  # a repeated token would loop forever: the listing is complete
-            seen.add(next_token)
+            label = f"{what} (page {guard.pages + 1})" if resource.paged else what
+            got = self._page(resource, params, key, token, offset, label)
+            items.extend(got.items)
+            offset += got.count
+            if not resource.paged:
+                return items
+            next_token = guard.follow(got.next_token, got.total_results)
+            if next_token is None:
+                return items
             token = next_token
-            number += 1
 
     def _page(
         self,
@@ -238,8 +258,8 @@ class Extraction:
         token: str,
         offset: int,
         what: str,
-    ) -> tuple[list[Any], int, str | None]:
-        """One page: (items, item count, next page token), from wherever it is cheapest."""
+    ) -> _Got:
+        """One page, from wherever it is cheapest: re-used, not modified, or asked for."""
         prior = self.prior.get((resource.name, key, token))
         if prior is not None:
             reused = self._reuse(resource, key, token, prior)
@@ -273,7 +293,9 @@ class Extraction:
                     self.landing_seconds += time.monotonic() - started
                     self.pages_not_modified += 1
                     self._counted(what, landing.item_count)
-                    return items, landing.item_count, matched.next_page_token
+                    return _Got(
+                        items, landing.item_count, matched.next_page_token, landing.total_results
+                    )
                 log.warning(
                     "%s: not modified, but the items landed with ETag %s are not in the raw "
                     "tables any more; asking again without the ETag",
@@ -290,7 +312,7 @@ class Extraction:
         self.store.land_page(self.run_id, page)
         self.landing_seconds += time.monotonic() - started
         self._counted(what, len(page.items))
-        return page.items, len(page.items), page.next_page_token
+        return _Got(page.items, len(page.items), page.next_page_token, page.total_results)
 
     def _counted(self, what: str, items: int) -> None:
         self.counts.pages += 1
@@ -310,9 +332,7 @@ class Extraction:
         items = self.store.landed_items(resource, landing.run_id, key, token)
         return items if len(items) == landing.item_count else None
 
-    def _reuse(
-        self, resource: r.Resource, key: str, token: str, prior: LedgerRow
-    ) -> tuple[list[Any], int, str | None] | None:
+    def _reuse(self, resource: r.Resource, key: str, token: str, prior: LedgerRow) -> _Got | None:
         """A page an earlier attempt of this run already has (landed, or a 304)."""
         landing: LedgerRow | None = prior
         if prior.not_modified and prior.etag:
@@ -320,7 +340,7 @@ class Extraction:
         items = self._items_of(resource, landing, key, token)
         if landing is None or items is None:
             return None
-        return items, landing.item_count, prior.next_page_token
+        return _Got(items, landing.item_count, prior.next_page_token, landing.total_results)
 
     # ------------------------------------------------------------------ per item
 
@@ -563,6 +583,7 @@ class Extraction:
                 r.PLAYLIST_ITEMS,
                 {"playlistId": playlist.playlist_id},
                 f"playlistItems.list {playlist.playlist_id}",
+                playlist.item_count,
             )
             for item in _dicts(items):
                 video_id = video_id_to_ask(item)
@@ -603,7 +624,12 @@ class Extraction:
             if region in self.bad_regions:
                 return  # its first category already said why
             try:
-                self._listing(r.MOST_POPULAR, params, f"mostPopular {region}/{category}")
+                self._listing(
+                    r.MOST_POPULAR,
+                    params,
+                    f"mostPopular {region}/{category}",
+                    CHART_PAGES_UNKNOWN * r.MAX_PAGE_SIZE,
+                )
             except ApiError as exc:
                 if exc.reason == "videoChartNotFound":
                     log.info("no mostPopular chart for region %s category %s", region, category)
@@ -667,8 +693,8 @@ class Extraction:
         def first_page(playlist: _Playlist) -> None:
             params = {"playlistId": playlist.playlist_id}
             label = f"playlistItems.list {playlist.playlist_id} (first page)"
-            items, _, _ = self._page(r.PLAYLIST_ITEMS, params, request_key(params), "", 0, label)
-            found.update(v for v in map(video_id_to_ask, _dicts(items)) if v)
+            got = self._page(r.PLAYLIST_ITEMS, params, request_key(params), "", 0, label)
+            found.update(v for v in map(video_id_to_ask, _dicts(got.items)) if v)
 
         self._each(self._uploads(), first_page, lambda p: f"playlistItems.list {p.playlist_id}")
         return found

@@ -1,4 +1,5 @@
-"""Scriptable faults: API errors, slow answers, connection resets and malformed JSON.
+"""Scriptable faults: API errors, slow answers, connection resets, malformed JSON and paging
+that runs away or loops.
 
 A ``FaultPlan`` is an ordered list of ``Fault`` rules. For every API call that got past the key
 and daily-quota checks, the server asks the plan (``FaultPlan.decide``); each rule whose filter
@@ -10,6 +11,8 @@ matches counts the call, and the first rule that is due applies:
     Fault(kind="slow", delay_seconds=5, params={"regionCode": "JP"})
     Fault(kind="reset", method="playlistItems.list", after=3)
     Fault(kind="malformed", params={"chart": "mostPopular"}, times=1)
+    Fault(kind="runaway_pages", method="playlistItems.list", params={"playlistId": "UU..."})
+    Fault(kind="repeated_token", method="playlistItems.list", page_token_only=True)
 
 Kinds:
 
@@ -25,6 +28,19 @@ Kinds:
 - ``malformed``: status 200, ``application/json``, and the first half of the real body (never
   valid JSON: a strict prefix of a JSON object cannot be). Note: google-api-python-client does
   not raise on it; ``execute()`` returns the undecodable body as a ``str`` instead of a dict.
+- ``runaway_pages``: the call is served one item per page, whatever ``maxResults`` asked:
+  every answer carries a fresh ``nextPageToken`` until the listing's last item, while
+  ``pageInfo.totalResults`` still counts them all. A listing of N items then takes N calls
+  (N units) instead of N/50: a ``nextPageToken`` that does not stop where the listing's own
+  counts say it should. For paged listings (playlistItems, playlists, the mostPopular chart).
+- ``repeated_token``: a call carrying a ``pageToken`` is answered with the listing's first
+  page, as if the token were ignored: its ``nextPageToken`` is the one the client already
+  followed, so a client that trusts it loops for ever (calls without a token are served as
+  usual; ``page_token_only`` keeps them from counting).
+
+``runaway_pages`` and ``repeated_token`` act on the request, not on the wire:
+``FaultPlan.decide`` rewrites the query it is handed (``maxResults``, ``pageToken``) and the
+server serves that query.
 
 Matching: ``method`` ("videos.list", "youtube.videos.list" or "videos"; "*" = any),
 ``params`` (each given query parameter must be present with exactly that value; repeated
@@ -39,8 +55,9 @@ Quota cost of a faulted call (an assumption: Google documents none of this):
 - ``error``: 1 unit, like any invalid request, except reasons that mean no quota was consulted
   or none is left: ``quotaExceeded``, ``dailyLimitExceeded``, ``keyInvalid``,
   ``API_KEY_INVALID``, ``accessNotConfigured`` (0 units).
-- ``slow``, ``reset``, ``malformed``: the call is processed, so it costs what it would have
-  cost (1 unit; ``not_modified_cost`` for a 304), whether or not the client saw the answer.
+- ``slow``, ``reset``, ``malformed``, ``runaway_pages``, ``repeated_token``: the call is
+  processed, so it costs what it would have cost (1 unit; ``not_modified_cost`` for a 304),
+  whether or not the client saw the answer.
 - ``cost`` on a rule overrides all of this.
 """
 
@@ -53,8 +70,15 @@ from typing import Any, Literal
 
 from extract.emulator import api
 
-FaultKind = Literal["error", "slow", "reset", "malformed"]
-KINDS: tuple[str, ...] = ("error", "slow", "reset", "malformed")
+FaultKind = Literal["error", "slow", "reset", "malformed", "runaway_pages", "repeated_token"]
+KINDS: tuple[str, ...] = (
+    "error",
+    "slow",
+    "reset",
+    "malformed",
+    "runaway_pages",
+    "repeated_token",
+)
 
 # reason -> (default HTTP status, body builder taking the status).
 REASONS: dict[str, tuple[int, Callable[[int], api.ApiError]]] = {
@@ -165,6 +189,13 @@ class Fault:
 
     # ----------------------------------------------------------------- effect
 
+    def rewrite(self, query: dict[str, str]) -> None:
+        """Act out the kinds that change what is served, on the call's query (in place)."""
+        if self.kind == "runaway_pages":
+            query["maxResults"] = "1"
+        elif self.kind == "repeated_token":
+            query.pop("pageToken", None)
+
     def api_error(self) -> api.ApiError:
         """The error this rule answers with (kind "error" only)."""
         assert self.kind == "error" and self.reason is not None and self.status is not None
@@ -238,7 +269,10 @@ class FaultPlan:
             return len(self._rules)
 
     def decide(self, method: str, query: dict[str, str]) -> Fault | None:
-        """Count the call against every matching rule; the first one due applies (or none)."""
+        """Count the call against every matching rule; the first one due applies (or none).
+
+        A rule acting on the request (``runaway_pages``, ``repeated_token``) rewrites
+        ``query`` in place: the server then serves the query it handed in."""
         chosen: Fault | None = None
         with self._lock:
             for rule in self._rules:
@@ -248,6 +282,8 @@ class FaultPlan:
                 if chosen is None and rule._due():
                     rule.applied += 1
                     chosen = rule
+        if chosen is not None:
+            chosen.rewrite(query)
         return chosen
 
     def to_list(self) -> list[dict[str, Any]]:

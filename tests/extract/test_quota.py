@@ -1,6 +1,8 @@
 """Quota: the ledger records every request in its Pacific-time day, a run refuses what today's
 budget cannot pay, quotaExceeded stops a run cleanly and the next run (or a resume) finishes,
-ETags skip unchanged playlist pages, and reference data is refreshed daily, not hourly."""
+ETags skip unchanged playlist pages, reference data is refreshed daily, not hourly, a listing
+whose page tokens run away or loop is stopped, and one bad channel leaves the hourly runs
+cheap."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from extract.emulator import Clock, EmulatorServer
+from extract.emulator import Clock, EmulatorServer, Fault
+from extract.pagination import page_limit
 from extract.quota import next_reset, pacific_day
 from extract.run import run_extract
 from tests.conftest import EMULATOR_START, query
@@ -305,3 +308,78 @@ def test_plan_from_the_previous_run_is_exact(paged, warehouse) -> None:
     enough = run_extract(fast(paged, daily_quota=spent + want["minimum"]), warehouse)
     assert enough.status == "succeeded", enough.failures
     assert enough.units_spent == want["minimum"]
+
+
+def _largest_uploads(server: EmulatorServer):
+    world = server.world
+    return max((world.uploads(c) for c in world.tracked_channel_ids), key=lambda p: len(p.items))
+
+
+def test_a_runaway_listing_stops_where_its_own_counts_say(paged, warehouse) -> None:
+    """The API keeps handing out page tokens for the 120-item uploads playlist (one item a
+    page): the listing stops at what its totalResults allows, margin included, and fails as
+    that playlist's error; everything else lands."""
+    uploads = _largest_uploads(paged)
+    total = len(uploads.items)
+    want = expected(paged.world, paged.clock.now())
+    (runaway,) = paged.faults.add(
+        Fault(kind="runaway_pages", params={"playlistId": uploads.playlist_id})
+    )
+
+    result = run_extract(fast(paged), warehouse, run_id="r1")
+
+    assert result.status == "failed"
+    (failure,) = result.failures
+    assert f"playlistItems.list {uploads.playlist_id}" in failure
+    assert f"says it holds {total} items" in failure and "stopped after" in failure
+    limit = page_limit(total)
+    assert limit < 10 < total
+    assert runaway.applied == limit  # not one call per item
+    assert result.units_spent == paged.quota()["total"] < want["units"] + limit
+    assert run_row(warehouse, "r1")[0] == "failed"
+    assert ids(warehouse, "playlists", "r1") == want["playlists"]
+    assert_pages_whole(warehouse)
+
+
+def test_a_repeated_page_token_fails_its_listing(paged, warehouse) -> None:
+    """The second page of a playlist comes back as the first, with the same nextPageToken:
+    the listing stops and fails (it used to end there, silently short, as if complete)."""
+    uploads = _largest_uploads(paged)
+    (looping,) = paged.faults.add(
+        Fault(
+            kind="repeated_token",
+            params={"playlistId": uploads.playlist_id},
+            page_token_only=True,
+        )
+    )
+
+    result = run_extract(fast(paged), warehouse, run_id="r1")
+
+    assert result.status == "failed"
+    (failure,) = result.failures
+    assert f"playlistItems.list {uploads.playlist_id}" in failure
+    assert "page token it had already given" in failure
+    assert looping.applied == 1
+
+
+def test_an_unknown_channel_leaves_the_hourly_runs_cheap(paged, warehouse) -> None:
+    """One unknown channel id among good ones fails every run, yet the hourly run still takes
+    its cheap path for the others: the failed full crawl asked about every video it found."""
+    world = paged.world
+    unknown = "UC" + "q" * 22
+    settings = fast(paged, channel_ids=[*world.tracked_channel_ids, unknown])
+    full = run_extract(settings, warehouse, run_id="daily")
+    assert full.status == "failed" and unknown in full.failures[0]
+    paged.clock.advance(timedelta(hours=1))
+    before = paged.quota()["total"]
+
+    hourly = run_extract(settings, warehouse, run_id="hourly", mode="stats")
+
+    assert hourly.status == "failed"
+    assert [f for f in hourly.failures if unknown not in f] == []
+    assert "youtube.playlists.list" not in hourly.units_by_method
+    minimum = world.minimum_pages(paged.clock.now())
+    uploads = len(world.tracked_channel_ids)
+    cheap = minimum["channels"] + uploads + minimum["videos"] + minimum["charts"]
+    assert hourly.units_spent == cheap == paged.quota()["total"] - before
+    assert cheap < full.units_spent

@@ -276,6 +276,50 @@ def test_an_expiring_page_token(
     assert len(items) == len(uploads.items)  # starting over works
 
 
+def test_runaway_pages_hand_out_a_fresh_token_per_item(
+    small_world: World, new_server: Callable[..., EmulatorServer]
+) -> None:
+    """Each answer holds one item and a new nextPageToken while totalResults counts them all:
+    a listing of N items takes N calls instead of N/50."""
+    uploads = small_world.uploads(small_world.tracked_channel_ids[0])
+    total = len(uploads.items)
+    rule = Fault(kind="runaway_pages", params={"playlistId": uploads.playlist_id})
+    server = new_server(world=small_world, faults=[rule])
+    youtube = make_client(server.url)
+    items, pages = fetch_all(
+        youtube.playlistItems(), part="id", playlistId=uploads.playlist_id, maxResults=50
+    )
+    assert total > 1 and len(pages) == total and rule.applied == total
+    assert {len(page["items"]) for page in pages} == {1}
+    assert {page["pageInfo"]["totalResults"] for page in pages} == {total}
+    tokens = [page["nextPageToken"] for page in pages[:-1]]
+    assert len(set(tokens)) == len(tokens) and "nextPageToken" not in pages[-1]
+    assert [i["id"] for i in items] == [i.playlist_item_id for i in uploads.items]
+    assert server.quota()["total"] == total  # one unit per page
+    other = small_world.uploads(small_world.tracked_channel_ids[1]).playlist_id
+    _, untouched = fetch_all(youtube.playlistItems(), part="id", playlistId=other, maxResults=50)
+    assert len(untouched) == 1  # the rule's params keep it to one playlist
+
+
+def test_repeated_token_answers_the_first_page_again(
+    small_world: World, new_server: Callable[..., EmulatorServer]
+) -> None:
+    uploads = small_world.uploads(small_world.tracked_channel_ids[0])
+    rule = Fault(kind="repeated_token", method="playlistItems.list", page_token_only=True)
+    server = new_server(world=small_world, faults=[rule])
+    collection = make_client(server.url).playlistItems()
+    first = collection.list(part="id", playlistId=uploads.playlist_id, maxResults=5)
+    page = first.execute()
+    request = first
+    for _ in range(3):  # a client that trusts nextPageToken never gets past page 1
+        request = collection.list_next(request, page)
+        again = request.execute()
+        assert again["items"] == page["items"]
+        assert again["nextPageToken"] == page["nextPageToken"]
+    assert (rule.matched, rule.applied) == (3, 3)
+    assert server.quota()["total"] == 4
+
+
 # ------------------------------------------------------------------------------ wire faults
 
 
