@@ -329,7 +329,7 @@ def test_ensure_installed_runs_npm_only_when_package_files_change(
 
     reports.ensure_installed()
     reports.ensure_installed()
-    assert calls == [["npm", "install", "--no-audit", "--no-fund"]]
+    assert calls == [["npm", "ci", "--no-audit", "--no-fund"]]
     (tmp_path / "package-lock.json").write_text('{"changed": true}')
     reports.ensure_installed()
     reports.ensure_installed(force=True)
