@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 GOOGLE_API_URL = "https://youtube.googleapis.com"
-_CHANNEL_ID = re.compile(r"^UC[0-9A-Za-z_-]{22}$")
-_REGION = re.compile(r"^[A-Z]{2}$")
+# List items are matched whole (fullmatch) and ASCII only: str.isdigit() and str.upper() would
+# let '١٠' through as a category id and 'uſ' as region US.
+_CHANNEL_ID = re.compile(r"UC[0-9A-Za-z_-]{22}", re.ASCII)
+_REGION = re.compile(r"[A-Za-z]{2}", re.ASCII)
+_CATEGORY_ID = re.compile(r"[0-9]+", re.ASCII)
 
 
 class ConfigError(ValueError):
@@ -31,8 +34,33 @@ def state_dir() -> Path:
     return path
 
 
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
+def _items(env: dict[str, str], name: str, default: str = "") -> list[str]:
+    """The comma-separated items of the list setting ``name`` (``default`` when unset; none
+    when set to nothing), trimmed, each once (the first occurrence kept). An empty item (two
+    commas in a row, a comma at either end) is a ConfigError: it is a typo, not a value."""
+    raw = env.get(name)
+    raw = default if raw is None else raw
+    if not raw.strip():
+        return []
+    items = [part.strip() for part in raw.split(",")]
+    if "" in items:
+        position = items.index("") + 1
+        raise ConfigError(
+            f"{name} has an empty item (item {position} of {raw.strip()!r}): separate the "
+            "values by single commas, with none at either end."
+        )
+    return list(dict.fromkeys(items))
+
+
+def _show(item: str) -> str:
+    """An item as the user should see it: non-ASCII or invisible characters escaped."""
+    return item if item.isascii() and item.isprintable() else f"{ascii(item)} (not ASCII)"
+
+
+def _check(name: str, items: list[str], pattern: re.Pattern[str], what: str, fix: str) -> None:
+    bad = [item for item in items if not pattern.fullmatch(item)]
+    if bad:
+        raise ConfigError(f"{name} has {what}: {', '.join(map(_show, bad))}. {fix}")
 
 
 @dataclass(frozen=True)
@@ -71,32 +99,37 @@ class Settings:
                 "(APIs & Services > Credentials, with the YouTube Data API v3 enabled) and "
                 "export YOUTUBE_API_KEY=..., or run `make demo` to use the local emulator."
             )
-        channel_ids = _split(env.get("YOUTUBE_CHANNEL_IDS", ""))
+        channel_ids = _items(env, "YOUTUBE_CHANNEL_IDS")
         if not channel_ids:
             raise ConfigError(
                 "YOUTUBE_CHANNEL_IDS is empty: set it to a comma-separated list of channel ids "
                 "(they start with 'UC', e.g. UC_x5XG1OV2P6uZZ5FSM9Ttw)."
             )
-        bad = [c for c in channel_ids if not _CHANNEL_ID.match(c)]
-        if bad:
-            raise ConfigError(
-                f"YOUTUBE_CHANNEL_IDS has malformed channel ids: {', '.join(bad)}. A channel id is "
-                "'UC' followed by 22 characters; find it on the channel's About page > Share."
-            )
-        regions = [r.upper() for r in _split(env.get("YOUTUBE_REGIONS", "US"))]
-        bad = [r for r in regions if not _REGION.match(r)]
-        if bad:
-            raise ConfigError(
-                f"YOUTUBE_REGIONS has invalid region codes: {', '.join(bad)}. Use ISO 3166-1 "
-                "alpha-2 codes separated by commas, e.g. US,GB,DE."
-            )
-        categories = _split(env.get("YOUTUBE_CHART_CATEGORIES", "0"))
-        bad = [c for c in categories if not c.isdigit()]
-        if bad:
-            raise ConfigError(
-                f"YOUTUBE_CHART_CATEGORIES has invalid category ids: {', '.join(bad)}. Use numeric "
-                "video category ids separated by commas (0 = all categories, 10 = Music)."
-            )
+        _check(
+            "YOUTUBE_CHANNEL_IDS",
+            channel_ids,
+            _CHANNEL_ID,
+            "malformed channel ids",
+            "A channel id is 'UC' followed by 22 letters, digits, '-' or '_'; find it on the "
+            "channel's About page > Share.",
+        )
+        regions = _items(env, "YOUTUBE_REGIONS", "US")
+        _check(
+            "YOUTUBE_REGIONS",
+            regions,
+            _REGION,
+            "invalid region codes",
+            "Use ISO 3166-1 alpha-2 codes (two letters A-Z) separated by commas, e.g. US,GB,DE.",
+        )
+        categories = _items(env, "YOUTUBE_CHART_CATEGORIES", "0")
+        _check(
+            "YOUTUBE_CHART_CATEGORIES",
+            categories,
+            _CATEGORY_ID,
+            "invalid category ids",
+            "Use numeric video category ids (digits 0-9) separated by commas "
+            "(0 = all categories, 10 = Music).",
+        )
         api_url = (env.get("YOUTUBE_API_URL") or GOOGLE_API_URL).strip().rstrip("/")
         if not re.match(r"^https?://[^/\s]+", api_url):
             raise ConfigError(
@@ -107,8 +140,9 @@ class Settings:
             api_key=api_key,
             api_url=api_url,
             channel_ids=channel_ids,
-            regions=list(dict.fromkeys(regions)),
-            chart_categories=list(dict.fromkeys(categories)),
+            regions=list(dict.fromkeys(r.upper() for r in regions)),
+            # '010' and '10' are one chart
+            chart_categories=list(dict.fromkeys(str(int(c)) for c in categories)),
             timeout_seconds=_number(env, "YOUTUBE_TIMEOUT_SECONDS", 30.0, "seconds"),
             retry_attempts=int(_number(env, "YOUTUBE_RETRY_ATTEMPTS", 5, "attempts", whole=True)),
             retry_backoff_seconds=_number(env, "YOUTUBE_RETRY_BACKOFF_SECONDS", 1.0, "seconds"),
@@ -134,7 +168,8 @@ def _number(
     if not raw:
         return default
     try:
-        value = int(raw) if whole else float(raw)
+        # int() and float() also read other scripts' digits ('٣٠'): ASCII only, as everywhere
+        value = (int(raw) if whole else float(raw)) if raw.isascii() else None
     except ValueError:
         value = None
     if value is None or not 0 <= value < float("inf") or (value == 0 and not zero_ok):
