@@ -7,7 +7,8 @@
 
 Without ``PREFECT_API_URL`` a local Prefect server (with its UI) is started first, with its
 database under the project's state folder, so the deployments and their runs are visible at
-http://127.0.0.1:4200 (``ytw ui`` always does that).
+http://127.0.0.1:4200, or on the port given by ``--prefect-port`` (``ytw ui`` always does
+that). With PREFECT_SERVER_API_AUTH_STRING set, that server and its UI ask for the string.
 """
 
 from __future__ import annotations
@@ -32,10 +33,36 @@ DAILY_CRON = "15 0 * * *"  # 00:15 in DAILY_TIMEZONE: just after the quota day s
 DAILY_TIMEZONE = "America/Los_Angeles"  # the API's quota day is a Pacific day
 
 
+def server_env(host: str, port: int) -> dict[str, str]:
+    """The environment of a local ``prefect server start`` on ``host``:``port``.
+
+    ``--port`` alone is not enough: the UI learns the API's address from the server's
+    settings, whose default is PREFECT_SERVER_API_HOST:PREFECT_SERVER_API_PORT (4200), and a
+    ``.env`` in the working directory (Prefect reads one, e.g. a copy of .env.example) may
+    set PREFECT_UI_API_URL for the compose stack. Variables win over ``.env``, so the browser
+    is sent to this server's API whatever port was picked.
+    """
+    env = os.environ.copy()
+    env.update(
+        {
+            "PREFECT_SERVER_API_HOST": host,
+            "PREFECT_SERVER_API_PORT": str(port),
+            "PREFECT_UI_API_URL": f"http://{host}:{port}/api",
+        }
+    )
+    return env
+
+
 def start_local_server(host: str = "127.0.0.1", port: int = 4200) -> subprocess.Popen[bytes]:
     """Start ``prefect server start`` in the background and wait until it answers."""
     prepare()
     api_url = f"http://{host}:{port}/api"
+    # With PREFECT_SERVER_API_AUTH_STRING the server wants that string from every client:
+    # ours (the deployments served from this process) sends it unless told otherwise.
+    if os.environ.get("PREFECT_SERVER_API_AUTH_STRING"):
+        os.environ.setdefault(
+            "PREFECT_API_AUTH_STRING", os.environ["PREFECT_SERVER_API_AUTH_STRING"]
+        )
     log_path = state_dir() / "prefect-server.log"
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [
@@ -49,7 +76,7 @@ def start_local_server(host: str = "127.0.0.1", port: int = 4200) -> subprocess.
         ],
         stdout=log_path.open("ab"),
         stderr=subprocess.STDOUT,
-        env=os.environ.copy(),
+        env=server_env(host, port),
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

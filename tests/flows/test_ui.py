@@ -1,0 +1,175 @@
+"""``ytw ui`` in a real browser: on whatever port the user picks, the Prefect UI talks to that
+server's API and lists both deployments; with an auth string set, the UI asks for it first
+and the deployments served by ``ytw`` (which sends it) are there once signed in.
+
+Headless Debian chromium driven by Playwright (no browser download); every host name but
+127.0.0.1 resolves to nothing, so the page cannot reach the network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from extract.database import ConnectionInfo
+from extract.emulator import Clock, EmulatorServer, World
+from extract.settings import project_root
+from tests.conftest import EMULATOR_START, env_for
+from tests.flows.test_serve import NEVER_IN_THE_TEST, free_port
+
+pytestmark = pytest.mark.slow
+
+DEPLOYMENTS = ("hourly-statistics", "daily-crawl")
+NO_API = "Can't connect to Server API"
+AUTH_STRING = "admin:ui-test-password"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+
+
+def status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def ui_settings(port: int) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/ui-settings", timeout=5) as response:
+        return json.load(response)
+
+
+@pytest.fixture
+def ui(request: pytest.FixtureRequest, tmp_path: Path, warehouse: ConnectionInfo) -> Iterator[int]:
+    """``ytw ui --prefect-port <free port>`` against the emulator, started from a folder
+    holding a copy of .env.example as .env (what a user of the compose stack has: Prefect
+    reads it, PREFECT_UI_API_URL included); ``request.param`` is extra environment."""
+    port = free_port()
+    shutil.copy(project_root() / ".env.example", tmp_path / ".env")
+    with EmulatorServer(World.small(), Clock(EMULATOR_START, frozen=True)) as emulator:
+        env = {
+            **os.environ,
+            **env_for(emulator, warehouse),
+            "TUBEWAREHOUSE_HOME": str(tmp_path / "home"),
+            **getattr(request, "param", {}),
+        }
+        for name in ("PREFECT_API_URL", "PREFECT_HOME"):
+            env.pop(name, None)
+        log_path = tmp_path / "ui.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [
+                    str(Path(sys.executable).with_name("ytw")),
+                    "ui",
+                    "--prefect-port",
+                    str(port),
+                    "--hourly-cron",
+                    NEVER_IN_THE_TEST,
+                    "--daily-cron",
+                    NEVER_IN_THE_TEST,
+                    "--timezone",
+                    "UTC",
+                ],
+                cwd=tmp_path,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                deadline = time.monotonic() + 150
+                while "Prefect UI: " not in log_path.read_text():
+                    assert process.poll() is None, log_path.read_text()[-3000:]
+                    assert time.monotonic() < deadline, log_path.read_text()[-3000:]
+                    time.sleep(1)
+                yield port
+            finally:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=90)
+
+
+def open_deployments(port: int, sign_in: str | None = None) -> tuple[str, list[str]]:
+    """The text of the Deployments page once both deployments show (or after 90 s), and the
+    URLs of the page's requests to any other port."""
+    from playwright.sync_api import sync_playwright
+
+    origin = f"http://127.0.0.1:{port}"
+    elsewhere: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on(
+                "request",
+                lambda r: (
+                    None
+                    if r.url.startswith((origin, "data:", "blob:"))
+                    else elsewhere.append(r.url)
+                ),
+            )
+            page.goto(f"{origin}/deployments")
+            if sign_in is not None:
+                password = page.locator("input[type=password]")
+                password.wait_for(timeout=60_000)
+                password.fill(sign_in)
+                password.press("Enter")
+            text = ""
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                # the runner registers the deployments a moment after the server is up
+                page.goto(f"{origin}/deployments")
+                page.wait_for_load_state("networkidle")
+                text = page.inner_text("body")
+                if all(name in text for name in DEPLOYMENTS) or NO_API in text:
+                    break
+                time.sleep(3)
+            return text, elsewhere
+        finally:
+            browser.close()
+
+
+def test_ui_on_another_port_lists_both_deployments(ui: int) -> None:
+    assert ui != 4200
+    text, elsewhere = open_deployments(ui)
+    assert NO_API not in text, text[:2000]
+    assert "Create a deployment to get started" not in text
+    for name in DEPLOYMENTS:
+        assert name in text, text[:2000]
+    assert not elsewhere, elsewhere  # nothing asked of port 4200 (or anything else)
+    # what the page is told about its API: this server, not the default port or .env's
+    assert ui_settings(ui)["api_url"] == f"http://127.0.0.1:{ui}/api"
+
+
+@pytest.mark.parametrize(
+    "ui",
+    [{"PREFECT_SERVER_API_AUTH_STRING": AUTH_STRING}],
+    indirect=True,
+)
+def test_ui_with_an_auth_string_asks_for_it(ui: int) -> None:
+    api = f"http://127.0.0.1:{ui}/api"
+    assert ui_settings(ui)["auth"] == "BASIC"
+    assert status(f"{api}/health") == 200  # health probes stay open
+    request = urllib.request.Request(f"{api}/deployments/filter", data=b"{}", method="POST")
+    request.add_header("Content-Type", "application/json")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 401  # nobody starts or deletes runs without the string
+    text, elsewhere = open_deployments(ui, sign_in=AUTH_STRING)
+    assert NO_API not in text, text[:2000]
+    for name in DEPLOYMENTS:  # registered by ytw's own client, which sent the string
+        assert name in text, text[:2000]
+    assert not elsewhere, elsewhere
