@@ -1,6 +1,8 @@
 # The tubewarehouse runtime: Python (extract, dbt, Prefect) plus Node for the Evidence build.
 # Used by docker-compose.yml's runner (ytw serve); runs as an unprivileged user.
-FROM python:3.11-slim
+# An exact Python release (README, "Production: docker compose": how to move it and pin its
+# digest). .dockerignore keeps .env, keys and local state out of `COPY . .` below.
+FROM python:3.11.11-slim-bookworm
 
 ENV DO_NOT_TRACK=1 \
     PREFECT_SERVER_ANALYTICS_ENABLED=false \

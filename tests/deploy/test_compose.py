@@ -1,9 +1,12 @@
 """docker-compose.yml, checked without a Docker engine: interpolated the way ``docker compose``
 does with a filled-in ``.env``, then validated against the Compose specification
 (``compose-spec``, the Rust ``compose_spec`` parser), then checked for what this stack needs:
-its services, pinned images or the project's Dockerfile, healthchecks and startup order, every
-variable documented in ``.env.example``, no secret in the file, published ports on 127.0.0.1,
-files it mounts present, and a runner command ``ytw`` accepts."""
+its services, images pinned to exact versions or the project's Dockerfile, healthchecks and
+startup order, every variable documented in ``.env.example``, no secret in the file, the
+Prefect API behind its auth string, one database role per service, published ports on
+127.0.0.1, files it mounts present, and a runner command ``ytw`` accepts. The roles
+themselves are created on a real PostgreSQL in test_postgres_roles.py, the nginx headers
+checked in a browser in test_nginx.py."""
 
 from __future__ import annotations
 
@@ -21,9 +24,27 @@ ROOT = project_root()
 COMPOSE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
 VARIABLE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
-SECRETS = ("POSTGRES_PASSWORD", "YOUTUBE_API_KEY")
+SECRETS = (
+    "POSTGRES_PASSWORD",
+    "RUNNER_DB_PASSWORD",
+    "PREFECT_DB_PASSWORD",
+    "REPORTS_DB_PASSWORD",
+    "PREFECT_AUTH_STRING",
+    "YOUTUBE_API_KEY",
+)
 # What a user fills in for the required variables the example leaves empty.
-FILLED = {"POSTGRES_PASSWORD": "s3cretpassword", "YOUTUBE_API_KEY": "AIzaSyEXAMPLE"}
+FILLED = {
+    "POSTGRES_PASSWORD": "s3cretpassword",
+    "RUNNER_DB_PASSWORD": "runnerpassword",
+    "PREFECT_DB_PASSWORD": "prefectpassword",
+    "REPORTS_DB_PASSWORD": "reportspassword",
+    "PREFECT_AUTH_STRING": "admin:uipassword",
+    "YOUTUBE_API_KEY": "AIzaSyEXAMPLE",
+}
+# An exact version per image (Postgres numbers its releases major.minor), then an optional
+# variant (-alpine, -slim-bookworm, -python3.11) and an optional digest.
+EXACT_VERSION = {"postgres": r"\d+\.\d+"}
+IMAGE = r"(?P<name>[a-z0-9./_-]+):(?P<tag>[A-Za-z0-9._-]+?)(?:@sha256:[0-9a-f]{64})?"
 
 
 def documented_variables() -> dict[str, str]:
@@ -86,11 +107,43 @@ def test_no_secret_lives_in_the_file(compose: dict[str, Any]) -> None:
     raw = yaml.safe_load(COMPOSE.read_text())
     for name, service in raw["services"].items():
         for key, value in (service.get("environment") or {}).items():
-            if any(word in key for word in ("PASSWORD", "KEY", "SECRET", "TOKEN")):
+            if any(word in key for word in ("PASSWORD", "KEY", "SECRET", "TOKEN", "AUTH")):
                 assert "${" in str(value), f"{name}.{key} is a literal"
             if key.endswith("_URL") and "@" in str(value):
-                assert "${POSTGRES_PASSWORD" in str(value), f"{name}.{key} embeds a password"
+                assert re.search(r":\$\{[A-Z_]*PASSWORD:\?[^}]*\}@", str(value)), (
+                    f"{name}.{key} embeds a password"
+                )
     assert ".env" in (ROOT / ".gitignore").read_text().split()
+
+
+def exact(image: str) -> bool:
+    """Whether ``image`` names one release (tag with its full version, optional digest)."""
+    match = re.fullmatch(IMAGE, image)
+    if match is None:
+        return False
+    version = EXACT_VERSION.get(match["name"].rsplit("/", 1)[-1], r"\d+\.\d+\.\d+")
+    return re.fullmatch(rf"{version}(-[a-z][a-z0-9.]*)*", match["tag"]) is not None
+
+
+@pytest.mark.parametrize(
+    ("image", "pinned"),
+    [
+        ("postgres:15.10-bookworm", True),
+        ("postgres:15.10-bookworm@sha256:" + "0123456789abcdef" * 4, True),
+        ("nginx:1.27.5-alpine", True),
+        ("prefecthq/prefect:3.8.8-python3.11", True),
+        ("python:3.11.11-slim-bookworm", True),
+        ("postgres:15", False),
+        ("nginx:1.27-alpine", False),
+        ("nginx:alpine", False),
+        ("nginx:latest", False),
+        ("nginx", False),
+        ("python:3.11-slim", False),
+        ("nginx:1.27.5-alpine@sha256:abc", False),
+    ],
+)
+def test_what_counts_as_a_pinned_image(image: str, pinned: bool) -> None:
+    assert exact(image) is pinned
 
 
 def test_the_stack_has_its_services_with_pinned_images_or_the_dockerfile(
@@ -103,8 +156,13 @@ def test_the_stack_has_its_services_with_pinned_images_or_the_dockerfile(
             context = ROOT / (service["build"] if isinstance(service["build"], str) else ".")
             assert (context / "Dockerfile").is_file(), name
         else:
-            image = service["image"]
-            assert ":" in image and not image.endswith(":latest"), f"{name}: unpinned {image}"
+            assert exact(service["image"]), f"{name}: {service['image']} is no exact version"
+    # the runner's base image too
+    bases = re.findall(r"^FROM\s+(\S+)", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
+    assert bases and all(exact(base) for base in bases), bases
+    # and the way to pin digests as well is written down
+    readme = (ROOT / "README.md").read_text()
+    assert "docker compose pull" in readme and "RepoDigests" in readme
     prefect_image = services["prefect-server"]["image"]
     from importlib.metadata import version
 
@@ -137,10 +195,8 @@ def test_wiring_between_services(compose: dict[str, Any], env: dict[str, str]) -
     services = compose["services"]
     runner = services["runner"]["environment"]
     assert runner["PREFECT_API_URL"] == "http://prefect-server:4200/api"
-    password = env["POSTGRES_PASSWORD"]
-    assert runner["DATABASE_URL"] == (
-        f"postgresql://tubewarehouse:{password}@postgres:5432/tubewarehouse"
-    )
+    password = env["RUNNER_DB_PASSWORD"]
+    assert runner["DATABASE_URL"] == f"postgresql://runner:{password}@postgres:5432/tubewarehouse"
     prefect = services["prefect-server"]["environment"]
     assert prefect["PREFECT_SERVER_DATABASE_HOST"] == "postgres"
     assert (
@@ -183,8 +239,8 @@ def test_ports_are_local_and_mounted_files_exist(compose: dict[str, Any]) -> Non
                 assert (ROOT / source).exists(), f"{name} mounts missing {source}"
             else:
                 assert source in declared, f"{name} uses undeclared volume {source}"
-    init = ROOT / "deploy" / "postgres" / "10-prefect-database.sh"
-    assert init.stat().st_mode & 0o111, "the postgres init script must be executable"
+    for init in (ROOT / "deploy" / "postgres").iterdir():
+        assert init.stat().st_mode & 0o111, f"{init.name}: init scripts must be executable"
 
 
 def test_runner_command_is_one_ytw_accepts(compose: dict[str, Any]) -> None:
@@ -196,3 +252,59 @@ def test_runner_command_is_one_ytw_accepts(compose: dict[str, Any]) -> None:
     assert {"TW_HOURLY_CRON", "TW_DAILY_CRON", "TW_SCHEDULE_TIMEZONE"} <= set(
         compose["services"]["runner"]["environment"]
     )
+
+
+def test_the_prefect_api_asks_every_client_for_the_auth_string(
+    compose: dict[str, Any], env: dict[str, str]
+) -> None:
+    """Prefect's own basic auth: the server refuses API calls without the string (the UI asks
+    for it at sign-in; tests/flows/test_ui.py shows both), and the runner sends it."""
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_SERVER_API_AUTH_STRING
+
+    services = compose["services"]
+    server, runner = services["prefect-server"]["environment"], services["runner"]["environment"]
+    assert server[PREFECT_SERVER_API_AUTH_STRING.name] == env["PREFECT_AUTH_STRING"]
+    assert runner[PREFECT_API_AUTH_STRING.name] == env["PREFECT_AUTH_STRING"]
+    # the healthcheck uses the one path Prefect leaves open
+    assert "/api/health" in str(services["prefect-server"]["healthcheck"]["test"])
+    raw = COMPOSE.read_text()
+    assert "PREFECT_SERVER_API_AUTH_STRING: ${PREFECT_AUTH_STRING:?" in raw
+    assert "PREFECT_API_AUTH_STRING: ${PREFECT_AUTH_STRING:?" in raw
+
+
+def test_each_service_logs_into_postgres_with_its_own_role(
+    compose: dict[str, Any], env: dict[str, str]
+) -> None:
+    services = compose["services"]
+    postgres = services["postgres"]["environment"]
+    prefect = services["prefect-server"]["environment"]
+    runner_url = services["runner"]["environment"]["DATABASE_URL"]
+    runner_user, runner_password = re.match(r"postgresql://([^:]+):([^@]+)@", runner_url).groups()
+    logins = {
+        "runner": (runner_user, runner_password),
+        "prefect": (
+            prefect["PREFECT_SERVER_DATABASE_USER"],
+            prefect["PREFECT_SERVER_DATABASE_PASSWORD"],
+        ),
+        "reports": (postgres["REPORTS_DB_USER"], postgres["REPORTS_DB_PASSWORD"]),
+    }
+    assert logins == {
+        "runner": (postgres["RUNNER_DB_USER"], env["RUNNER_DB_PASSWORD"]),
+        "prefect": (postgres["PREFECT_DB_USER"], env["PREFECT_DB_PASSWORD"]),
+        "reports": (postgres["REPORTS_DB_USER"], env["REPORTS_DB_PASSWORD"]),
+    }
+    users = [user for user, _ in logins.values()]
+    assert len(set(users)) == 3 and postgres["POSTGRES_USER"] not in users
+    assert len({password for _, password in logins.values()} | {env["POSTGRES_PASSWORD"]}) == 4
+    # no service but postgres knows the superuser's password
+    for name, service in services.items():
+        if name != "postgres":
+            assert env["POSTGRES_PASSWORD"] not in str(service.get("environment")), name
+    # the init script reads only what the postgres service is given
+    script = (ROOT / "deploy" / "postgres" / "10-roles.sh").read_text()
+    read = set(re.findall(r"\$\{([A-Z_]+)", script)) | set(
+        re.findall(r"\\getenv \w+ ([A-Z_]+)", script)
+    )
+    assert read and read <= set(postgres), read - set(postgres)
+    # healthy only once the init scripts ran: they run on a server without TCP
+    assert "-h 127.0.0.1" in services["postgres"]["healthcheck"]["test"][1]
