@@ -78,20 +78,24 @@ def start_local_server(host: str = "127.0.0.1", port: int = 4200) -> subprocess.
         stderr=subprocess.STDOUT,
         env=server_env(host, port),
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the Prefect server exited at start; see {log_path}")
-        try:
-            with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
-                if response.status == 200:
-                    os.environ["PREFECT_API_URL"] = api_url
-                    log.info("Prefect server up: UI at http://%s:%d", host, port)
-                    return process
-        except OSError:
-            time.sleep(1)
-    process.terminate()
-    raise RuntimeError(f"the Prefect server did not answer within 120 s; see {log_path}")
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"the Prefect server exited at start; see {log_path}")
+            try:
+                with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        os.environ["PREFECT_API_URL"] = api_url
+                        log.info("Prefect server up: UI at http://%s:%d", host, port)
+                        return process
+            except OSError:
+                time.sleep(1)
+        raise RuntimeError(f"the Prefect server did not answer within 120 s; see {log_path}")
+    except BaseException:  # also a stop (SIGTERM, Ctrl+C) while waiting: no orphan server
+        process.terminate()
+        process.wait(timeout=30)
+        raise
 
 
 def deployments(
@@ -149,13 +153,15 @@ def serve(
     # On SIGTERM (docker stop, systemd) unwind normally so the local server is stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = None
-    if local_server or not os.environ.get("PREFECT_API_URL"):
-        os.environ.pop("PREFECT_API_URL", None)
-        server = start_local_server(port=prefect_port)
-        print(f"Prefect UI: http://127.0.0.1:{prefect_port}/deployments", flush=True)
-    from prefect import serve as prefect_serve  # after PREFECT_API_URL is set
-
+    # A stop at any point once the server runs (even while Prefect is still being imported)
+    # must take it down too.
     try:
+        if local_server or not os.environ.get("PREFECT_API_URL"):
+            os.environ.pop("PREFECT_API_URL", None)
+            server = start_local_server(port=prefect_port)
+            print(f"Prefect UI: http://127.0.0.1:{prefect_port}/deployments", flush=True)
+        from prefect import serve as prefect_serve  # after PREFECT_API_URL is set
+
         prefect_serve(*deployments(hourly_cron, daily_cron, timezone))
     finally:
         if server is not None:

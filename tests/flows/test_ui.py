@@ -1,6 +1,7 @@
 """``ytw ui`` in a real browser: on whatever port the user picks, the Prefect UI talks to that
 server's API and lists both deployments; with an auth string set, the UI asks for it first
-and the deployments served by ``ytw`` (which sends it) are there once signed in.
+and the deployments served by ``ytw`` (which sends it) are there once signed in. Stopping
+``ytw ui`` the moment it is up stops its server too.
 
 Headless Debian chromium driven by Playwright (no browser download); every host name but
 127.0.0.1 resolves to nothing, so the page cannot reach the network.
@@ -55,10 +56,13 @@ def ui_settings(port: int) -> dict:
 
 
 @pytest.fixture
-def ui(request: pytest.FixtureRequest, tmp_path: Path, warehouse: ConnectionInfo) -> Iterator[int]:
+def ui(
+    request: pytest.FixtureRequest, tmp_path: Path, warehouse: ConnectionInfo
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     """``ytw ui --prefect-port <free port>`` against the emulator, started from a folder
     holding a copy of .env.example as .env (what a user of the compose stack has: Prefect
-    reads it, PREFECT_UI_API_URL included); ``request.param`` is extra environment."""
+    reads it, PREFECT_UI_API_URL included); ``request.param`` is extra environment. Yields
+    once it has printed the UI's address."""
     port = free_port()
     shutil.copy(project_root() / ".env.example", tmp_path / ".env")
     with EmulatorServer(World.small(), Clock(EMULATOR_START, frozen=True)) as emulator:
@@ -95,8 +99,8 @@ def ui(request: pytest.FixtureRequest, tmp_path: Path, warehouse: ConnectionInfo
                 while "Prefect UI: " not in log_path.read_text():
                     assert process.poll() is None, log_path.read_text()[-3000:]
                     assert time.monotonic() < deadline, log_path.read_text()[-3000:]
-                    time.sleep(1)
-                yield port
+                    time.sleep(0.1)
+                yield port, process
             finally:
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=90)
@@ -142,16 +146,19 @@ def open_deployments(port: int, sign_in: str | None = None) -> tuple[str, list[s
             browser.close()
 
 
-def test_ui_on_another_port_lists_both_deployments(ui: int) -> None:
-    assert ui != 4200
-    text, elsewhere = open_deployments(ui)
+def test_ui_on_another_port_lists_both_deployments(
+    ui: tuple[int, subprocess.Popen[bytes]],
+) -> None:
+    port, _ = ui
+    assert port != 4200
+    text, elsewhere = open_deployments(port)
     assert NO_API not in text, text[:2000]
     assert "Create a deployment to get started" not in text
     for name in DEPLOYMENTS:
         assert name in text, text[:2000]
     assert not elsewhere, elsewhere  # nothing asked of port 4200 (or anything else)
     # what the page is told about its API: this server, not the default port or .env's
-    assert ui_settings(ui)["api_url"] == f"http://127.0.0.1:{ui}/api"
+    assert ui_settings(port)["api_url"] == f"http://127.0.0.1:{port}/api"
 
 
 @pytest.mark.parametrize(
@@ -159,17 +166,31 @@ def test_ui_on_another_port_lists_both_deployments(ui: int) -> None:
     [{"PREFECT_SERVER_API_AUTH_STRING": AUTH_STRING}],
     indirect=True,
 )
-def test_ui_with_an_auth_string_asks_for_it(ui: int) -> None:
-    api = f"http://127.0.0.1:{ui}/api"
-    assert ui_settings(ui)["auth"] == "BASIC"
+def test_ui_with_an_auth_string_asks_for_it(ui: tuple[int, subprocess.Popen[bytes]]) -> None:
+    port, _ = ui
+    api = f"http://127.0.0.1:{port}/api"
+    assert ui_settings(port)["auth"] == "BASIC"
     assert status(f"{api}/health") == 200  # health probes stay open
     request = urllib.request.Request(f"{api}/deployments/filter", data=b"{}", method="POST")
     request.add_header("Content-Type", "application/json")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=5)
     assert refused.value.code == 401  # nobody starts or deletes runs without the string
-    text, elsewhere = open_deployments(ui, sign_in=AUTH_STRING)
+    text, elsewhere = open_deployments(port, sign_in=AUTH_STRING)
     assert NO_API not in text, text[:2000]
     for name in DEPLOYMENTS:  # registered by ytw's own client, which sent the string
         assert name in text, text[:2000]
     assert not elsewhere, elsewhere
+
+
+def test_stopping_ui_as_soon_as_it_is_up_stops_its_server(
+    ui: tuple[int, subprocess.Popen[bytes]],
+) -> None:
+    """A stop that lands while ``ytw`` is still importing Prefect (a second or two after
+    the server is up) used to leave the server running, orphaned."""
+    port, process = ui
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=90)
+    time.sleep(1)
+    with pytest.raises(OSError):
+        ui_settings(port)
