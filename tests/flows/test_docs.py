@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 from extract.database import ConnectionInfo
+from tests.browser import chromium
+from tests.deploy.nginx import DOCS, Site, Visit
 from tests.flows.test_serve import free_port
 
 pytestmark = pytest.mark.slow
@@ -104,3 +106,30 @@ def test_ytw_docs_output_writes_a_self_contained_static_site(
         json.loads((out / "catalog.json").read_text()),
     )
     assert not list(out.parent.glob(".*")), "staging folders left behind"
+    check_under_the_policy(out)
+
+
+def check_under_the_policy(folder: Path) -> None:
+    """The published docs work under nginx's headers for the docs site, in a real browser."""
+    site = Site(DOCS, folder)
+    model = "#!/model/model.tubewarehouse.videos"
+    try:
+        with chromium() as browser:
+            visit = Visit(
+                browser,
+                f"{site.url}/{model}",
+                "document.readyState === 'complete'"
+                " && document.body.innerText.includes('video_id')",
+            )
+            try:
+                assert "video_id" in visit.page.inner_text("body")  # manifest and catalog read
+                # AngularJS probes for eval once (new Function) and, refused, runs in its CSP mode
+                assert visit.violations == ["script-src eval"], visit.violations
+                assert visit.errors == [], visit.errors
+                # dbt's page asks for three icons by their unrendered templates ({{ }}, ${ }),
+                # CSP or not: nothing else may fail
+                assert all("/%7B" in url or "/$%7B" in url for url in visit.failed), visit.failed
+            finally:
+                visit.close()
+    finally:
+        site.close()

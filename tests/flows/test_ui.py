@@ -26,6 +26,7 @@ import pytest
 from extract.database import ConnectionInfo
 from extract.emulator import Clock, EmulatorServer, World
 from extract.settings import project_root
+from tests.browser import chromium
 from tests.conftest import EMULATOR_START, env_for
 from tests.flows.test_serve import NEVER_IN_THE_TEST, free_port
 
@@ -34,12 +35,6 @@ pytestmark = pytest.mark.slow
 DEPLOYMENTS = ("hourly-statistics", "daily-crawl")
 NO_API = "Can't connect to Server API"
 AUTH_STRING = "admin:ui-test-password"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 
 
 def status(url: str) -> int:
@@ -109,41 +104,33 @@ def ui(
 def open_deployments(port: int, sign_in: str | None = None) -> tuple[str, list[str]]:
     """The text of the Deployments page once both deployments show (or after 90 s), and the
     URLs of the page's requests to any other port."""
-    from playwright.sync_api import sync_playwright
-
     origin = f"http://127.0.0.1:{port}"
     elsewhere: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on(
-                "request",
-                lambda r: (
-                    None
-                    if r.url.startswith((origin, "data:", "blob:"))
-                    else elsewhere.append(r.url)
-                ),
-            )
+    with chromium() as browser:
+        page = browser.new_page()
+        page.on(
+            "request",
+            lambda r: (
+                None if r.url.startswith((origin, "data:", "blob:")) else elsewhere.append(r.url)
+            ),
+        )
+        page.goto(f"{origin}/deployments")
+        if sign_in is not None:
+            password = page.locator("input[type=password]")
+            password.wait_for(timeout=60_000)
+            password.fill(sign_in)
+            password.press("Enter")
+        text = ""
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            # the runner registers the deployments a moment after the server is up
             page.goto(f"{origin}/deployments")
-            if sign_in is not None:
-                password = page.locator("input[type=password]")
-                password.wait_for(timeout=60_000)
-                password.fill(sign_in)
-                password.press("Enter")
-            text = ""
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline:
-                # the runner registers the deployments a moment after the server is up
-                page.goto(f"{origin}/deployments")
-                page.wait_for_load_state("networkidle")
-                text = page.inner_text("body")
-                if all(name in text for name in DEPLOYMENTS) or NO_API in text:
-                    break
-                time.sleep(3)
-            return text, elsewhere
-        finally:
-            browser.close()
+            page.wait_for_load_state("networkidle")
+            text = page.inner_text("body")
+            if all(name in text for name in DEPLOYMENTS) or NO_API in text:
+                break
+            time.sleep(3)
+        return text, elsewhere
 
 
 def test_ui_on_another_port_lists_both_deployments(

@@ -17,8 +17,8 @@ import pytest
 
 from extract.database import ConnectionInfo
 from flows import reports
+from tests.browser import Browser, Tab, chromium_path
 from tests.conftest import create_database, query
-from tests.reports.browser import Browser, Tab, find_chromium
 from tests.reports.warehouse import FilledWarehouse, hostile_history
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "reports"
@@ -53,12 +53,7 @@ def site_url(built_site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    chromium = find_chromium()
-    # `make test` installs Debian's chromium when missing: no browser is a failure, not a skip.
-    assert chromium is not None, (
-        "chromium is missing: run `make test` (it installs it) or `apt-get install chromium`"
-    )
-    with Browser(chromium, width=1280, height=900) as running:
+    with Browser(chromium_path(), width=1280, height=900) as running:
         yield running
 
 

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from tests.reports.browser import Tab
+from tests.browser import Tab
 
 PROBE_JS = (Path(__file__).with_name("probe.js")).read_text(encoding="utf-8")
 

@@ -24,8 +24,8 @@ from pathlib import Path
 import tests.conftest  # noqa: F401, I001
 from extract.database import from_url
 from flows import reports
+from tests.browser import Browser, find_chromium
 from tests.conftest import create_database
-from tests.reports.browser import Browser, find_chromium
 from tests.reports.warehouse import DEMO_DAYS, demo_history
 
 log = logging.getLogger("screenshots")

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import pytest
 
-from tests.reports.browser import Tab
+from tests.browser import Tab
 from tests.reports.conftest import ARTIFACTS, RENDERED, Marts
 from tests.reports.rendered import RenderedPage, change, compact, day, gain, month_label, open_page
 from tests.reports.warehouse import HOSTILE_TITLE, HUGE_VIEWS, FilledWarehouse

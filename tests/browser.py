@@ -1,22 +1,26 @@
-"""Headless Chromium for the reports tests and the README screenshots, through Playwright.
+"""Headless Chromium for the browser tests (reports, the Prefect UI, nginx's policy) and the
+README screenshots, through Playwright.
 
 Debian's ``chromium`` is driven (``executable_path``): Playwright never downloads a browser
-here (never run ``playwright install``). Each ``Tab`` records what its page did since the last
-navigation — console errors, uncaught exceptions, failed loads and every request URL, its
-workers' included (DuckDB-Wasm fetches the parquet files from a Web Worker) — so a test can
-assert that nothing went wrong and that nothing left the machine. The host resolver maps every
-name but 127.0.0.1 to "not found", so even a request that slipped through could not reach
-the network.
+here (never run ``playwright install``); ``make test`` installs it when missing. Each
+``Tab`` records what its page did since the last navigation: console errors, uncaught
+exceptions, failed loads and every request URL, its workers' included (DuckDB-Wasm fetches
+the parquet files from a Web Worker), so a test can assert that nothing went wrong and that
+nothing left the machine. The host resolver maps every name but 127.0.0.1 to "not found", so
+even a request that slipped through could not reach the network.
 """
 
 from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Browser as PlaywrightBrowser
 from playwright.sync_api import (
     ConsoleMessage,
     Error,
@@ -52,6 +56,36 @@ def find_chromium() -> str | None:
         if path:
             return path
     return None
+
+
+def chromium_path() -> str:
+    """Debian's chromium, or a failure that says how to get it (never a skip)."""
+    path = find_chromium()
+    assert path is not None, (
+        "chromium is missing: run `make test` (it installs it) or `apt-get install chromium`"
+    )
+    return path
+
+
+def launch(playwright: Playwright, executable: str | None = None) -> PlaywrightBrowser:
+    """Headless chromium with this project's flags: nothing but 127.0.0.1 resolves."""
+    try:
+        return playwright.chromium.launch(
+            executable_path=executable or chromium_path(), args=list(CHROMIUM_FLAGS), timeout=60_000
+        )
+    except Error as exc:
+        raise BrowserError(f"chromium did not start: {exc.message}") from exc
+
+
+@contextmanager
+def chromium() -> Iterator[PlaywrightBrowser]:
+    """A Playwright-driven chromium for a ``with`` block."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @dataclass
@@ -152,12 +186,10 @@ class Browser:
     def __init__(self, executable: str, *, width: int = 1280, height: int = 900) -> None:
         self._playwright: Playwright = sync_playwright().start()
         try:
-            self._browser = self._playwright.chromium.launch(
-                executable_path=executable, args=list(CHROMIUM_FLAGS), timeout=60_000
-            )
-        except Error as exc:
+            self._browser = launch(self._playwright, executable)
+        except BrowserError:
             self._playwright.stop()
-            raise BrowserError(f"chromium ({executable}) did not start: {exc.message}") from exc
+            raise
         self._context = self._browser.new_context(viewport={"width": width, "height": height})
 
     def new_tab(self) -> Tab:
