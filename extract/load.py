@@ -307,6 +307,16 @@ class RawStore:
             )
             return int(cur.fetchone()[0])
 
+    def run_units(self, run_id: str) -> dict[str, int]:
+        """Units the ledger holds for one run (all its attempts), per API method."""
+        with self.conn, self.conn.cursor() as cur:
+            cur.execute(
+                f"""select method, sum(units) from {SCHEMA}.quota_ledger
+                    where run_id = %s group by method""",
+                (run_id,),
+            )
+            return {method: int(units) for method, units in cur.fetchall() if units}
+
     # ------------------------------------------------------------------ pages
 
     def land_page(self, run_id: str, page: Page) -> int:

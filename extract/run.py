@@ -82,8 +82,8 @@ class RunResult:
     run_id: str
     status: str  # succeeded | failed | incomplete
     rows_landed: dict[str, int]  # the run's totals (all attempts of a resumed run)
-    units_spent: int  # by this attempt
-    units_by_method: dict[str, int]
+    units_spent: int  # the run's total in the quota ledger (all attempts of a resumed run)
+    units_by_method: dict[str, int]  # the same, per API method
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
     resumed: bool = False
@@ -96,6 +96,7 @@ class RunResult:
     mode: str = "full"
     pages: int = 0  # pages this attempt landed or found not modified
     api_seconds: float = 0.0  # waiting on the API (retries and their back-off included)
+    attempt_units: int = 0  # spent by this attempt alone
     landing_seconds: float = 0.0  # writing pages and ledger rows to the warehouse
 
     @property
@@ -109,9 +110,12 @@ class RunResult:
             extra += f", {self.pages_not_modified} pages not modified"
         if self.pages_reused:
             extra += f", {self.pages_reused} pages already landed"
+        units = f"{self.units_spent} quota units"
+        if self.resumed:
+            units += f" ({self.attempt_units} by this attempt)"
         return (
             f"extract run {self.run_id} {self.status} in {self.seconds:.1f}s: {rows}; "
-            f"{self.units_spent} quota units{extra}"
+            f"{units}{extra}"
         )
 
 
@@ -787,7 +791,8 @@ def run_extract(
             status = "failed"
         message = "; ".join(extraction.failures) or None
         rows = store.finish_run(run_id, status, message)
-        result = _result(extraction, client, status, rows, extraction.failures, started)
+        units = store.run_units(run_id)
+        result = _result(extraction, client, status, rows, units, extraction.failures, started)
         log.info("%s", result.summary())
         return result
     finally:
@@ -822,13 +827,14 @@ def _after_database_loss(
         raise DatabaseError(f"{message}; and it is still unreachable: {exc}") from None
     try:
         rows = store.finish_run(run_id, "failed", "; ".join(failures))
+        units = store.run_units(run_id)
     except psycopg2.Error as exc:
         raise DatabaseError(
             f"{message}; recording the failure failed too: {_first_line(exc)}"
         ) from None
     finally:
         store.close()
-    result = _result(extraction, client, "failed", rows, failures, started)
+    result = _result(extraction, client, "failed", rows, units, failures, started)
     result.retryable = True
     return result
 
@@ -838,15 +844,19 @@ def _result(
     client: YouTubeClient,
     status: str,
     rows: dict[str, int],
+    units: dict[str, int],
     failures: list[str],
     started: float,
 ) -> RunResult:
+    """The run's result; rows and units are its totals over every attempt (``units``: the
+    quota ledger's, by method as ``RawStore.run_units`` gives them)."""
     return RunResult(
         run_id=extraction.run_id,
         status=status,
         rows_landed=rows,
-        units_spent=client.units_spent,
-        units_by_method=dict(client.units),
+        units_spent=sum(units.values()),
+        units_by_method={f"youtube.{method}": n for method, n in sorted(units.items())},
+        attempt_units=client.units_spent,
         failures=failures,
         seconds=time.monotonic() - started,
         resumed=extraction.resumed,

@@ -142,7 +142,8 @@ def test_quota_exceeded_mid_run_stops_cleanly_and_the_next_run_resumes(paged, wa
 
     assert resumed.status == "succeeded", resumed.failures
     assert resumed.resumed and resumed.pages_reused == 10
-    assert resumed.units_spent == want["units"] - 10
+    assert resumed.attempt_units == want["units"] - 10
+    assert resumed.units_spent == want["units"]  # the run's total, as the ledger holds it
     assert_complete(warehouse, world, paged.clock.now(), "r1")
     assert run_row(warehouse, "r1")[:2] == ("succeeded", None)
     assert run_row(warehouse, "r1")[2] == want["units"]  # the run's total over both attempts

@@ -90,7 +90,8 @@ def test_rerunning_a_run_lands_nothing_twice(emulator: EmulatorServer, warehouse
     assert query(warehouse, "select count(*) from raw_youtube.videos")[0][0] == counts
     assert query(warehouse, "select count(*) from raw_youtube.pages")[0][0] == pages
     # the resumed run re-uses every page it has: nothing is asked (or paid for) again
-    assert again.units_spent == 0 and emulator.quota()["total"] == units
+    assert again.attempt_units == 0 and emulator.quota()["total"] == units
+    assert again.units_spent == first.units_spent  # the run's total over both attempts
     assert again.rows_landed == first.rows_landed  # the run's totals, unchanged
     dupes = query(
         warehouse,

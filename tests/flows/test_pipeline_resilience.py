@@ -140,3 +140,12 @@ def test_extract_task_resumes_its_run_after_losing_the_database(warehouse, monke
     assert result["status"] == "succeeded" and result["resumed"], result["failures"]
     assert_complete(warehouse, world, EMULATOR_START, "r1")
     assert_no_duplicates(warehouse)
+    # the run's units are the ledger's over both attempts, in the result and the run summary
+    from flows import run_summary
+
+    (ledger_units,) = query(
+        warehouse, "select sum(units) from raw_youtube.quota_ledger where run_id = 'r1'"
+    )[0]
+    summary = run_summary.summarize("r1", "full", result, None, [], 0.0)
+    assert summary["extract"]["units_spent"] == result["units_spent"] == ledger_units
+    assert 0 < result["attempt_units"] < ledger_units
