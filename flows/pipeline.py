@@ -102,7 +102,8 @@ def extract_task(run_id: str, mode: str = "full") -> dict[str, Any]:
 def dbt_build_task(full_refresh: bool = False) -> dict[str, Any]:
     """``dbt build`` (models, snapshots' history, tests, unit tests); one log line per node."""
     logger = get_run_logger()
-    summary = transform.build(database.resolve(), full_refresh=full_refresh)
+    # The flow holds the warehouse lock from extract to the end of the build.
+    summary = transform.build(database.resolve(), full_refresh=full_refresh, lock=False)
     for node in summary.nodes:
         line = f"{node.unique_id}: {node.status} in {node.seconds:.2f}s"
         if node.status in transform.FAILED_STATUSES:

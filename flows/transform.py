@@ -1,5 +1,11 @@
 """Running dbt in-process (``dbtRunner``) against the warehouse connection.
 
+One writer at a time: every dbt command that reads or builds the warehouse holds its pipeline
+lock (``extract.database.pipeline_lock``, the one a pipeline run holds from extract to the end
+of its build), so ``ytw dbt -- build`` during a scheduled run waits for it (and says so)
+instead of building the same tables alongside it. Commands that never connect (``--help``,
+``parse``, ``deps``...) and ``docs serve`` (static files, for hours) take no lock.
+
 Named ``transform`` rather than ``dbt_*``: dbt imports modules named like that.
 """
 
@@ -8,11 +14,12 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.database import ConnectionInfo
+from extract.database import ConnectionInfo, pipeline_lock
 from extract.settings import project_root
 from flows.env import prepare, use_connection
 
@@ -24,6 +31,9 @@ class DbtError(RuntimeError):
 
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
+# dbt commands that never open a warehouse connection: no lock to wait for.
+_OFFLINE_COMMANDS = {"clean", "deps", "init", "list", "ls", "parse"}
+_OFFLINE_FLAGS = {"-h", "--help", "--version"}
 
 
 @dataclass
@@ -65,13 +75,45 @@ def status_counts(counts: dict[str, int]) -> dict[str, int]:
     }
 
 
+def needs_lock(args: list[str]) -> bool:
+    """Whether ``dbt <args>`` reads or writes the warehouse (and so waits for its lock)."""
+    if not args or _OFFLINE_FLAGS & set(args) or args[0] in _OFFLINE_COMMANDS:
+        return False
+    return args[:2] != ["docs", "serve"]
+
+
+@contextmanager
+def warehouse_lock(conn: ConnectionInfo, what: str) -> Iterator[None]:
+    """Hold the warehouse's pipeline lock for ``what``, saying so when it has to wait."""
+
+    def waiting() -> None:
+        log.warning(
+            "%s: another pipeline run or dbt command holds the warehouse (%s); waiting for it "
+            "to finish",
+            what,
+            conn.display_url,
+        )
+
+    with pipeline_lock(conn, on_wait=waiting):
+        yield
+
+
 def invoke(
-    args: list[str], conn: ConnectionInfo, callbacks: list[Callable[[Any], None]] | None = None
+    args: list[str],
+    conn: ConnectionInfo,
+    callbacks: list[Callable[[Any], None]] | None = None,
+    *,
+    lock: bool = True,
 ) -> DbtSummary:
     """Run ``dbt <args>`` with the project at the repo root and the env-derived profile.
 
-    ``callbacks`` receive dbt's structured events (e.g. to collect warnings)."""
-    return _invoke(args, conn, callbacks)[0]
+    ``callbacks`` receive dbt's structured events (e.g. to collect warnings). The command
+    holds the warehouse lock when it touches the warehouse (see :func:`needs_lock`);
+    ``lock=False`` is for a caller that holds it already."""
+    if not (lock and needs_lock(args)):
+        return _invoke(args, conn, callbacks)[0]
+    with warehouse_lock(conn, f"dbt {' '.join(args)}"):
+        return _invoke(args, conn, callbacks)[0]
 
 
 def _invoke(
@@ -125,14 +167,21 @@ def _summarize(command: str, result: Any) -> DbtSummary:
     return DbtSummary(command, bool(result.success), dict(counts), failures, seconds, nodes)
 
 
-def build(conn: ConnectionInfo, full_refresh: bool = False) -> DbtSummary:
-    """``dbt parse``, then ``dbt build`` on that manifest: the two times are reported apart."""
+def build(conn: ConnectionInfo, full_refresh: bool = False, *, lock: bool = True) -> DbtSummary:
+    """``dbt parse``, then ``dbt build`` on that manifest: the two times are reported apart.
+
+    The build holds the warehouse lock (``lock=False``: the caller holds it, as the pipeline
+    flow does from extract on)."""
     parsed, manifest = _invoke(["parse"], conn)
     if not parsed.success:
         return parsed
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
-    summary, _ = _invoke(args, conn, manifest=manifest)
+    if lock:
+        with warehouse_lock(conn, "dbt build"):
+            summary, _ = _invoke(args, conn, manifest=manifest)
+    else:
+        summary, _ = _invoke(args, conn, manifest=manifest)
     summary.parse_seconds = parsed.parse_seconds
     return summary
