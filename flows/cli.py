@@ -3,6 +3,8 @@
 Exit codes: 0 success; 1 the run failed (extraction incomplete, a dbt test failed, reports
 did not build); 2 configuration error (or bad command-line usage); 3 database unreachable;
 130 interrupted.
+
+Nothing ``ytw`` starts outlives it, even after a ``kill -9``: see ``flows/children.py``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # Check configuration and database first: one clear line instead of a failed flow run.
     Settings.from_env()
     database.resolve().connect().close()
+    from flows import children
+
+    children.use_local_prefect_server()  # a child of ours, not Prefect's: see flows/children
     from flows.pipeline import pipeline
 
     keep = None if args.keep_raw_days < 0 else args.keep_raw_days

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from extract import database
 from extract.emulator import Clock, EmulatorServer, World
-from flows import reports, transform
+from flows import children, reports, transform
 from flows.env import prepare, use_connection
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ DEMO_API_KEY = "demo-key-for-the-local-emulator"
 def run_demo(runs: int = 2, seed: int = 42, build_reports: bool = True) -> None:
     prepare()
     started = time.monotonic()
+    children.use_local_prefect_server()  # before prefect is imported: see flows/children
     conn = database.resolve()
     use_connection(conn)
     print(f"warehouse: {conn.display_url}{' (embedded)' if conn.embedded else ''}")

@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from extract.database import ConnectionInfo
+from flows import children
 from flows.env import TELEMETRY_OFF
 
 log = logging.getLogger("flows.reports")
@@ -169,7 +170,9 @@ def _run(
     lines: list[str] = []
     marker_seen = threading.Event()
     try:
-        proc = subprocess.Popen(
+        # Under the guard, leading a process group of its own: _stop reaches npm's children,
+        # and none of them outlives this process, even killed with SIGKILL.
+        proc = children.start(
             list(args),
             cwd=REPORTS_DIR,
             env=dict(env),
@@ -179,7 +182,6 @@ def _run(
             text=True,
             encoding="utf-8",
             errors="replace",
-            start_new_session=True,  # its own process group, so _stop reaches npm's children
         )
     except OSError as exc:
         raise ReportsError(f"{what} could not start ({exc}). {NODE_HELP}") from None
