@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -123,7 +124,14 @@ def start_embedded(pgdata: Path | None = None) -> ConnectionInfo:
             f"See {pgdata / 'log'} or set DATABASE_URL to use another server."
         ) from None
     admin = from_url(server.get_uri())
-    conn = psycopg2.connect(admin.url)
+    try:
+        conn = psycopg2.connect(admin.url, connect_timeout=10)
+    except psycopg2.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatabaseError(
+            f"the embedded PostgreSQL in {pgdata} does not answer ({first}): it was stopped "
+            f"or crashed; run again to start it anew, or see {pgdata / 'log'}"
+        ) from None
     try:
         conn.autocommit = True
         with conn.cursor() as cur:
@@ -160,6 +168,21 @@ def stop_embedded(pgdata: Path | None = None) -> bool:
     user = "pgserver" if getpass.getuser() == "root" else None
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
     return True
+
+
+def back_within(conn_info: ConnectionInfo, seconds: float, interval: float = 1.0) -> bool:
+    """Whether the server accepts a connection within ``seconds`` (tried every ``interval``):
+    after losing it mid-run, a retry is worth it only if it is back (a restart, a failover),
+    not when it was stopped."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            psycopg2.connect(conn_info.url, connect_timeout=max(1, int(interval) or 1)).close()
+            return True
+        except psycopg2.OperationalError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(interval)
 
 
 def resolve() -> ConnectionInfo:

@@ -1,8 +1,8 @@
 """``ytw``: the command line of tubewarehouse.
 
 Exit codes: 0 success; 1 the run failed (extraction incomplete, a dbt test failed, reports
-did not build); 2 configuration error (or bad command-line usage); 3 database unreachable;
-130 interrupted.
+did not build); 2 configuration error (or bad command-line usage); 3 database unreachable (at
+the start, or lost mid-run and not back); 130 interrupted.
 
 Nothing ``ytw`` starts outlives it, even after a ``kill -9``: see ``flows/children.py``.
 """

@@ -16,9 +16,11 @@ consumed more than ``retention_days`` ago (``extract.retention``: a full refresh
 the same marts; ``None`` turns it off).
 
 The extract task is retried (resuming the same run id, so pages already landed are neither
-asked for nor landed again) when the database went away mid-run or could not be reached. Not
-for what a retry cannot fix: configuration, a bad key, the day's quota; API errors were
-already retried request by request.
+asked for nor landed again) when the database went away mid-run and is back within
+``DATABASE_BACK_SECONDS`` (a restart, a failover). Not when it stays away (the run ends there,
+failed with a ``DatabaseError``: ``ytw run`` exits 3 with one line), nor for what a retry
+cannot fix: configuration, a bad key, the day's quota; API errors were already retried
+request by request.
 """
 
 from __future__ import annotations
@@ -42,12 +44,14 @@ from prefect.runtime import task_run as current_task_run  # noqa: E402
 from prefect.states import Failed, State  # noqa: E402
 
 from extract import database, retention  # noqa: E402
-from extract.errors import ExtractError, FatalApiError  # noqa: E402
+from extract.errors import FatalApiError  # noqa: E402
 from extract.run import MODES, new_run_id, run_extract  # noqa: E402
 from extract.settings import ConfigError, Settings  # noqa: E402
 from flows import run_summary, transform  # noqa: E402
 
 EXTRACT_RETRIES = 2
+# How long a lost database gets to come back before the extract task's retry is given up.
+DATABASE_BACK_SECONDS = 15
 ARTIFACT_KEY = "tubewarehouse-run"  # every run's summary, as versions of one artifact
 # When set (the compose stack), each run that built cleanly republishes the Evidence site
 # and the dbt docs into <dir>/reports and <dir>/docs for a static web server.
@@ -58,17 +62,25 @@ class PipelineFailed(RuntimeError):
     """Extraction or dbt reported failures; the message lists them."""
 
 
-class ExtractInterrupted(ExtractError):
-    """The run stopped on something that may pass; the task retry resumes it."""
+class ExtractInterrupted(database.DatabaseError):
+    """The database went away mid-run; the task's retry resumes the run if it is back."""
 
 
 def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry what may pass (the database restarting), not what a retry cannot fix: bad
-    configuration, a bad key, the day's quota spent."""
+    """Retry what may pass, not what a retry cannot fix: bad configuration, a bad key, the
+    day's quota spent, a database that does not come back."""
     try:
         state.result()
     except (ConfigError, FatalApiError):
         return False
+    except database.DatabaseError:
+        try:
+            back = database.back_within(database.resolve(), DATABASE_BACK_SECONDS)
+        except database.DatabaseError:  # the embedded server is gone: nothing to wait for
+            back = False
+        if not back:
+            get_run_logger().warning("the database is still unreachable: not retrying")
+        return back
     except Exception:
         return True
     return False
@@ -144,6 +156,27 @@ def publish_task(folder: str) -> str:
     return str(published)
 
 
+def _database_lost(state: State) -> database.DatabaseError | None:
+    """The extract task's database error, when that is how it failed (others are raised)."""
+    if not state.is_failed():
+        return None
+    error = state.result(raise_on_failure=False)
+    if isinstance(error, database.DatabaseError):
+        return error
+    raise error if isinstance(error, BaseException) else RuntimeError(str(state.message))
+
+
+def _record(summary: dict[str, Any]) -> None:
+    """The run's summary as JSON in the state folder and as the run's markdown artifact."""
+    path = run_summary.write(summary)
+    create_markdown_artifact(
+        markdown=run_summary.markdown(summary),
+        key=ARTIFACT_KEY,
+        description=f"{summary['mode']} run {summary['run_id']}: {summary['status']}",
+    )
+    get_run_logger().info("run summary: %s", path)
+
+
 def _run_name() -> str:
     mode = current_flow_run.parameters.get("mode", "full")
     return f"{mode} {datetime.now(UTC):%Y-%m-%d %H:%M}Z"
@@ -170,13 +203,25 @@ def pipeline(
         logger.info("another pipeline run holds the warehouse: waiting for it to finish")
 
     with database.pipeline_lock(conn, on_wait=waiting):
-        extracted = extract_task(run_id, mode)
-        build_started = datetime.now(UTC)
-        built = dbt_build_task(full_refresh)
-        retained = None
-        if built["success"]:
-            keep = retention_days if mode == "full" else None
-            retained = retention_task(build_started, keep, return_state=True)
+        extract_state = extract_task(run_id, mode, return_state=True)
+        lost = _database_lost(extract_state)
+        if lost is None:
+            extracted = extract_state.result()
+            build_started = datetime.now(UTC)
+            built = dbt_build_task(full_refresh)
+            retained = None
+            if built["success"]:
+                keep = retention_days if mode == "full" else None
+                retained = retention_task(build_started, keep, return_state=True)
+    if lost is not None:  # nothing to build on: the run ends here, as a database error
+        message = f"extract run {run_id}: {lost}"
+        extracted = {"status": "failed", "failures": [message]}
+        summary = run_summary.summarize(
+            run_id, mode, extracted, None, [message], time.monotonic() - started
+        )
+        _record(summary)
+        logger.error("pipeline run %s failed: %s", run_id, message)
+        return Failed(message=message, data=database.DatabaseError(message))
     problems = [*extracted["failures"]]
     if extracted["status"] != "succeeded":
         problems.insert(0, f"extract run {run_id} {extracted['status']}")
@@ -191,13 +236,7 @@ def pipeline(
     summary = run_summary.summarize(
         run_id, mode, extracted, built, problems, time.monotonic() - started
     )
-    path = run_summary.write(summary)
-    create_markdown_artifact(
-        markdown=run_summary.markdown(summary),
-        key=ARTIFACT_KEY,
-        description=f"{mode} run {run_id}: {summary['status']}",
-    )
-    logger.info("run summary: %s", path)
+    _record(summary)
     if problems:
         message = "; ".join(problems)
         logger.error("pipeline run %s failed: %s", run_id, message)

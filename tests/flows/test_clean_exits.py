@@ -1,5 +1,6 @@
 """``ytw run`` as a real process that ends badly: killed with SIGKILL mid-run it leaves no
-process it started behind (the local Prefect server included, and npm's)."""
+process it started behind (the local Prefect server included, and npm's); losing its database
+mid-run it ends at once, exit 3, with one line and no traceback."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from extract import database
 from extract.emulator import Clock, EmulatorServer, Fault, World
-from tests.conftest import EMULATOR_START, env_for
+from tests.conftest import EMULATOR_START, env_for, settings_for
 
 pytestmark = pytest.mark.slow
 
@@ -98,6 +100,52 @@ def test_kill_9_of_ytw_run_leaves_no_process_behind(warehouse, tmp_path: Path) -
         for pid, _ in survivors:  # leave nothing behind for the next test either
             os.kill(pid, signal.SIGKILL)
         assert survivors == {}
+
+
+def test_losing_the_database_mid_run_exits_3_with_one_line(tmp_path: Path) -> None:
+    """The embedded PostgreSQL is stopped while the run lands pages: no retry can succeed,
+    so none is attempted; the run ends with the CLI's database exit code and one line."""
+    home = tmp_path / "state"
+    pgdata = home / "pgdata"
+    world = World.small()
+    with EmulatorServer(world, Clock(EMULATOR_START, frozen=True)) as server:
+        (held,) = server.faults.add(
+            Fault(kind="slow", delay_seconds=2, method="videos.list", times=1)
+        )
+        settings = settings_for(server)
+        env = {
+            **os.environ,
+            "YOUTUBE_API_URL": server.url,
+            "YOUTUBE_API_KEY": settings.api_key,
+            "YOUTUBE_CHANNEL_IDS": ",".join(settings.channel_ids),
+            "YOUTUBE_REGIONS": "US",
+            "TUBEWAREHOUSE_HOME": str(home),  # the embedded server, under this test's folder
+        }
+        env.pop("DATABASE_URL", None)
+        env.pop("PREFECT_API_URL", None)
+        try:
+            proc = subprocess.Popen(
+                [YTW, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            try:
+                wait_for(lambda: held.matched or proc.poll() is not None, 240, "videos.list")
+                assert proc.poll() is None
+                assert database.stop_embedded(pgdata)  # a real server stop, mid-run
+                stopped = time.monotonic()
+                out, err = proc.communicate(timeout=180)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.communicate()
+            took = time.monotonic() - stopped
+        finally:
+            database.stop_embedded(pgdata)
+
+    assert proc.returncode == 3, err
+    assert "Traceback" not in err and "Traceback" not in out
+    (line,) = [x for x in err.splitlines() if x.startswith("ytw:")]
+    assert line.startswith("ytw: database error: ") and "lost the database connection" in line
+    assert took < 60  # no retry waited for (10 s, then 60 s)
 
 
 def test_what_a_killed_process_ran_through_npm_ends_with_it() -> None:
