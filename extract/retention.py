@@ -468,13 +468,19 @@ def run(args: argparse.Namespace) -> int:
     if args.keep_days < 0:
         print("--keep-days must be 0 or more", file=sys.stderr)
         return 2
+    conn = database.resolve()
     try:
-        report = compact(
-            database.resolve(),
-            keep=timedelta(days=args.keep_days),
-            dry_run=args.dry_run,
-            vacuum="full" if args.vacuum_full else "vacuum",
-        )
+        # a pass of its own holds the warehouse lock, as a pipeline run does (the pipeline's
+        # own pass runs inside the run's lock): never under a build that reads raw rows
+        with database.pipeline_lock(
+            conn, on_wait=lambda: log.info("waiting for the warehouse lock (a run holds it)")
+        ):
+            report = compact(
+                conn,
+                keep=timedelta(days=args.keep_days),
+                dry_run=args.dry_run,
+                vacuum="full" if args.vacuum_full else "vacuum",
+            )
     except DatabaseError as exc:
         print(f"database error: {exc}", file=sys.stderr)
         return 3

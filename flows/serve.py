@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.settings import state_dir
+from flows import children
 from flows.env import prepare
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,8 @@ def start_local_server(host: str = "127.0.0.1", port: int = 4200) -> subprocess.
             "PREFECT_API_AUTH_STRING", os.environ["PREFECT_SERVER_API_AUTH_STRING"]
         )
     log_path = state_dir() / "prefect-server.log"
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+    # under the guard: even a `kill -9` of ytw takes the server (and its UI) down with it
+    process = children.start(
         [
             str(Path(sys.executable).with_name("prefect")),
             "server",
@@ -93,8 +95,7 @@ def start_local_server(host: str = "127.0.0.1", port: int = 4200) -> subprocess.
                 time.sleep(1)
         raise RuntimeError(f"the Prefect server did not answer within 120 s; see {log_path}")
     except BaseException:  # also a stop (SIGTERM, Ctrl+C) while waiting: no orphan server
-        process.terminate()
-        process.wait(timeout=30)
+        children.stop(process, timeout=30)
         raise
 
 
@@ -165,5 +166,4 @@ def serve(
         prefect_serve(*deployments(hourly_cron, daily_cron, timezone))
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            children.stop(server, timeout=30)

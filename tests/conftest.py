@@ -32,7 +32,7 @@ prepare()
 
 import psycopg2  # noqa: E402
 
-from extract.database import ConnectionInfo, from_url  # noqa: E402
+from extract.database import PIPELINE_LOCK_KEY, ConnectionInfo, from_url  # noqa: E402
 from extract.emulator import Clock, EmulatorServer, World  # noqa: E402
 from extract.settings import Settings  # noqa: E402
 
@@ -131,3 +131,13 @@ def query(conn_info: ConnectionInfo, sql: str, params: tuple = ()) -> list[tuple
             return cur.fetchall()
     finally:
         conn.close()
+
+
+def waiting_on_the_lock(conn: ConnectionInfo) -> int:
+    """Sessions waiting for the pipeline lock (an advisory lock not granted)."""
+    (count,) = query(
+        conn,
+        "select count(*) from pg_locks where locktype = 'advisory' and not granted and objid = %s",
+        (PIPELINE_LOCK_KEY,),
+    )[0]
+    return int(count)

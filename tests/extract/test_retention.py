@@ -6,18 +6,26 @@ path still equals a full refresh afterwards."""
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from extract.database import ConnectionInfo
+from extract.database import ConnectionInfo, pipeline_lock
 from extract.emulator import Clock, EmulatorServer, World
 from extract.retention import compact, main, mark_transformed
 from extract.run import run_extract
 from flows import transform
-from tests.conftest import EMULATOR_START, create_database, query, settings_for
+from tests.conftest import (
+    EMULATOR_START,
+    create_database,
+    query,
+    settings_for,
+    waiting_on_the_lock,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -184,3 +192,24 @@ def test_the_command_line_dry_run(
         main(["--help"])
     assert exit_info.value.code == 0
     assert "--dry-run" in capsys.readouterr().out
+
+
+def test_a_pass_of_its_own_waits_for_the_warehouse_lock(
+    history: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compacting raw rows under a running build would change what it reads: a pass started
+    from the command line queues behind whoever holds the warehouse (a real second session)."""
+    monkeypatch.setenv("DATABASE_URL", history.conn.url)
+    finished = threading.Event()
+    with pipeline_lock(history.conn):
+        worker = threading.Thread(
+            target=lambda: (main(["--dry-run", "--keep-days", "0"]), finished.set()), daemon=True
+        )
+        worker.start()
+        deadline = time.monotonic() + 30
+        while waiting_on_the_lock(history.conn) == 0:
+            assert time.monotonic() < deadline, "the pass did not ask for the lock"
+            time.sleep(0.1)
+        assert not finished.is_set()
+    worker.join(timeout=60)
+    assert finished.is_set()

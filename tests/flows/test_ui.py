@@ -28,6 +28,7 @@ from extract.emulator import Clock, EmulatorServer, World
 from extract.settings import project_root
 from tests.browser import chromium
 from tests.conftest import EMULATOR_START, env_for
+from tests.flows.test_clean_exits import alive, descendants
 from tests.flows.test_serve import NEVER_IN_THE_TEST, free_port
 
 pytestmark = pytest.mark.slow
@@ -179,5 +180,24 @@ def test_stopping_ui_as_soon_as_it_is_up_stops_its_server(
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=90)
     time.sleep(1)
+    with pytest.raises(OSError):
+        ui_settings(port)
+
+
+def test_kill_9_of_ytw_ui_takes_its_server_down(ui: tuple[int, subprocess.Popen[bytes]]) -> None:
+    """No exit handler runs after SIGKILL: the guard around the server ends it (and its
+    workers) because Linux signals the guard when ``ytw`` dies."""
+    port, process = ui
+    started = descendants(process.pid)
+    assert any("prefect" in command for command in started.values()), started
+    process.kill()
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 15
+    while any(alive(p) for p in started) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    survivors = {p: command for p, command in started.items() if alive(p)}
+    for pid, _ in survivors:  # leave nothing behind for the next test either
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == {}
     with pytest.raises(OSError):
         ui_settings(port)

@@ -14,21 +14,11 @@ import pytest
 
 from extract import database
 from flows import transform
-from tests.conftest import query
+from tests.conftest import waiting_on_the_lock
 
 pytestmark = pytest.mark.slow
 
 YTW = str(Path(sys.executable).with_name("ytw"))
-
-
-def waiting_on_the_lock(conn: database.ConnectionInfo) -> int:
-    """Sessions waiting for the pipeline lock (an advisory lock not granted)."""
-    (count,) = query(
-        conn,
-        "select count(*) from pg_locks where locktype = 'advisory' and not granted and objid = %s",
-        (database.PIPELINE_LOCK_KEY,),
-    )[0]
-    return int(count)
 
 
 def test_ytw_dbt_build_waits_for_the_lock_held_by_another_process(built) -> None:
