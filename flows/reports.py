@@ -32,7 +32,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from extract.database import ConnectionInfo
+from extract.database import ConnectionInfo, from_url
 from flows import children
 from flows.env import TELEMETRY_OFF
 
@@ -41,6 +41,8 @@ log = logging.getLogger("flows.reports")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REPORTS_DIR = REPO_ROOT / "reports"
 SOURCE_NAME = "warehouse"
+# a read-only connection for the reports, when the warehouse has one (see reader())
+READER_URL_ENV = "REPORTS_DATABASE_URL"
 # Written into node_modules after a successful install: hash of package.json + lockfile.
 INSTALL_MARKER = ".tubewarehouse-install"
 # Written next to build/ after a successful build: hash of the project files and of the data
@@ -80,6 +82,13 @@ NODE_HELP = (
 
 class ReportsError(RuntimeError):
     """Building or serving the reports failed; the message says what to do."""
+
+
+def reader(conn: ConnectionInfo) -> ConnectionInfo:
+    """The connection the reports read the marts with: ``REPORTS_DATABASE_URL`` when set (a
+    role that may only read ``marts``, as the compose stack gives the runner), else ``conn``."""
+    url = os.environ.get(READER_URL_ENV, "").strip()
+    return from_url(url) if url else conn
 
 
 def source_env(conn: ConnectionInfo) -> dict[str, str]:
@@ -324,6 +333,13 @@ def check_marts(conn: ConnectionInfo) -> None:
     try:
         with db.cursor() as cur:
             cur.execute(
+                "select name, to_regclass(name) is not null"
+                " and has_table_privilege(to_regclass(name), 'select')"
+                " from unnest(%s::text[]) as name",
+                (tables,),
+            )
+            readable = dict(cur.fetchall())
+            cur.execute(
                 "select name from unnest(%s::text[]) as name where to_regclass(name) is null",
                 (tables,),
             )
@@ -334,6 +350,13 @@ def check_marts(conn: ConnectionInfo) -> None:
         raise ReportsError(
             f"cannot build the reports: {', '.join(missing)} missing in {conn.display_url}. "
             "Run the pipeline first (`make demo`, or `ytw run`) so the marts exist."
+        )
+    refused = [name for name, ok in readable.items() if not ok]
+    if refused:
+        raise ReportsError(
+            f"cannot build the reports: {conn.user} may not read {', '.join(refused)} in "
+            f"{conn.display_url}. Grant it SELECT on the marts (the compose stack's "
+            "deploy/postgres/10-roles.sh does), or unset REPORTS_DATABASE_URL."
         )
 
 
@@ -348,6 +371,7 @@ def build(conn: ConnectionInfo, *, timeout: float = 1200, force: bool = False) -
     """
     _node, npm = _require_node()
     ensure_installed()
+    conn = reader(conn)
     check_marts(conn)
     env = _base_env(source_env(conn))
     evidence = [npm, "exec", "--no", "--", "evidence"]

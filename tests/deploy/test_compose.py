@@ -280,13 +280,15 @@ def test_each_service_logs_into_postgres_with_its_own_role(
     prefect = services["prefect-server"]["environment"]
     runner_url = services["runner"]["environment"]["DATABASE_URL"]
     runner_user, runner_password = re.match(r"postgresql://([^:]+):([^@]+)@", runner_url).groups()
+    reports_url = services["runner"]["environment"]["REPORTS_DATABASE_URL"]
+    reports_login = re.match(r"postgresql://([^:]+):([^@]+)@", reports_url).groups()
     logins = {
         "runner": (runner_user, runner_password),
         "prefect": (
             prefect["PREFECT_SERVER_DATABASE_USER"],
             prefect["PREFECT_SERVER_DATABASE_PASSWORD"],
         ),
-        "reports": (postgres["REPORTS_DB_USER"], postgres["REPORTS_DB_PASSWORD"]),
+        "reports": reports_login,  # what the runner builds the reports with
     }
     assert logins == {
         "runner": (postgres["RUNNER_DB_USER"], env["RUNNER_DB_PASSWORD"]),

@@ -10,6 +10,7 @@ are in test_reports_pages.py.
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
 import math
@@ -428,3 +429,26 @@ def test_serve_answers_404_and_lists_no_folders(site_server: reports.SiteServer)
 def test_serve_refuses_a_folder_without_a_build(tmp_path: Path) -> None:
     with pytest.raises(reports.ReportsError, match="no built reports site"):
         reports.serve(tmp_path, port=0)
+
+
+def test_the_reports_read_through_the_read_only_role_when_one_is_given(
+    pg_cluster: ConnectionInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REPORTS_DATABASE_URL (the compose stack's read-only role) is what Evidence connects
+    with; a role that may not read the marts fails the build at once, saying what to grant."""
+    admin = create_database(pg_cluster, f"reader_{uuid.uuid4().hex[:8]}")
+    role = f"reader_{uuid.uuid4().hex[:8]}"
+    tables = reports.mart_tables()
+    execute(admin, "create schema marts")
+    for table in tables:
+        execute(admin, f"create table {table} (id integer)")
+    execute(admin, f"create role {role} login")
+    execute(admin, f"grant usage on schema marts to {role}")
+    reader = dataclasses.replace(admin, user=role, password="")
+    monkeypatch.setenv("REPORTS_DATABASE_URL", reader.url)
+    assert reports.reader(admin).user == role
+    monkeypatch.setattr(reports, "ensure_installed", lambda: None)
+    with pytest.raises(reports.ReportsError, match=f"{role} may not read marts"):
+        reports.build(admin, force=True)
+    execute(admin, f"grant select on all tables in schema marts to {role}")
+    reports.check_marts(reports.reader(admin))  # readable now
