@@ -61,6 +61,18 @@ def alive(process: tuple[int, str]) -> bool:
     return stat is not None and stat[0] != "Z" and stat[2] == process[1]
 
 
+def survivors(started: dict[tuple[int, str], str], timeout: float = 15) -> dict:
+    """What of ``started`` is still alive after ``timeout`` (Linux signals the guards at
+    once; each ends its group within its grace period); killed, so no test inherits it."""
+    deadline = time.monotonic() + timeout
+    while any(alive(p) for p in started) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = {p: command for p, command in started.items() if alive(p)}
+    for pid, _ in left:
+        os.kill(pid, signal.SIGKILL)
+    return left
+
+
 def wait_for(condition, timeout: float, what: str) -> None:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     while not condition():
@@ -92,14 +104,7 @@ def test_kill_9_of_ytw_run_leaves_no_process_behind(warehouse, tmp_path: Path) -
                     proc.kill()
                     proc.wait()
 
-        # Linux signals the guards at once; each ends its group within its grace period
-        deadline = time.monotonic() + 15
-        while any(alive(p) for p in started) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        survivors = {p: command for p, command in started.items() if alive(p)}
-        for pid, _ in survivors:  # leave nothing behind for the next test either
-            os.kill(pid, signal.SIGKILL)
-        assert survivors == {}
+        assert survivors(started) == {}
 
 
 def test_losing_the_database_mid_run_exits_3_with_one_line(tmp_path: Path) -> None:
@@ -170,7 +175,4 @@ def test_what_a_killed_process_ran_through_npm_ends_with_it() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    deadline = time.monotonic() + 10
-    while any(alive(p) for p in started) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert {p: c for p, c in started.items() if alive(p)} == {}
+    assert survivors(started, timeout=10) == {}

@@ -28,7 +28,7 @@ from extract.emulator import Clock, EmulatorServer, World
 from extract.settings import project_root
 from tests.browser import chromium
 from tests.conftest import EMULATOR_START, env_for
-from tests.flows.test_clean_exits import alive, descendants
+from tests.flows.test_clean_exits import descendants, survivors
 from tests.flows.test_serve import NEVER_IN_THE_TEST, free_port
 
 pytestmark = pytest.mark.slow
@@ -192,12 +192,6 @@ def test_kill_9_of_ytw_ui_takes_its_server_down(ui: tuple[int, subprocess.Popen[
     assert any("prefect" in command for command in started.values()), started
     process.kill()
     process.wait(timeout=10)
-    deadline = time.monotonic() + 15
-    while any(alive(p) for p in started) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    survivors = {p: command for p, command in started.items() if alive(p)}
-    for pid, _ in survivors:  # leave nothing behind for the next test either
-        os.kill(pid, signal.SIGKILL)
-    assert survivors == {}
+    assert survivors(started) == {}
     with pytest.raises(OSError):
         ui_settings(port)
