@@ -42,13 +42,8 @@ Kinds:
 ``FaultPlan.decide`` rewrites the query it is handed (``maxResults``, ``pageToken``) and the
 server serves that query.
 
-Matching: ``method`` ("videos.list", "youtube.videos.list" or "videos"; "*" = any),
-``params`` (each given query parameter must be present with exactly that value; repeated
-parameters are compared comma-joined, as the server sees them), ``page_token_only`` (only calls
-that carry a ``pageToken``). Counting: ``after`` lets that many matching calls through first,
-``times`` is how many calls the rule then applies to (None = every later one). Every matching
-rule counts a call, even when an earlier rule is the one that applies; ``matched`` and
-``applied`` are kept per rule (under the plan's lock: the server is threaded).
+Matching (``method``, ``params``, ``page_token_only``) and counting (``after``, ``times``,
+``matched``, ``applied``) are those of every scripted rule: see ``rules.py``.
 
 Quota cost of a faulted call (an assumption: Google documents none of this):
 
@@ -63,12 +58,12 @@ Quota cost of a faulted call (an assumption: Google documents none of this):
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
 
 from extract.emulator import api
+from extract.emulator.rules import CallRule, RuleBook
 
 FaultKind = Literal["error", "slow", "reset", "malformed", "runaway_pages", "repeated_token"]
 KINDS: tuple[str, ...] = (
@@ -104,27 +99,13 @@ FREE_REASONS = frozenset(
 )
 
 
-def method_name(text: str) -> str:
-    """A rule's method as the server names it: "videos.list" -> "youtube.videos.list".
-
-    "videos" and "youtube.videos.list" are accepted too; "*" (any method) stays as it is.
-    """
-    name = text.strip()
-    if name == "*":
-        return name
-    if not name.startswith("youtube."):
-        name = "youtube." + name
-    if not name.endswith(".list"):
-        name += ".list"
-    known = sorted(m.name for m in api.METHODS.values())
-    if name not in known:
-        raise ValueError(f"unknown method {text!r} in a fault rule; expected '*' or one of {known}")
-    return name
-
-
 @dataclass
-class Fault:
-    """One rule of a fault plan; see the module docstring for the fields' meaning."""
+class Fault(CallRule):
+    """One rule of a fault plan; see the module docstring for the fields' meaning (and
+    ``rules.py`` for the matching and counting fields)."""
+
+    WHAT: ClassVar[str] = "fault"
+    TYPE_FIELD: ClassVar[str] = "kind"
 
     kind: FaultKind
     status: int | None = None
@@ -132,26 +113,12 @@ class Fault:
     message: str | None = None
     domain: str | None = None
     delay_seconds: float = 0.0
-    method: str = "*"
-    params: dict[str, str] = field(default_factory=dict)
-    page_token_only: bool = False
-    after: int = 0
-    times: int | None = None
     cost: int | None = None
-    matched: int = field(default=0, init=False, compare=False)
-    applied: int = field(default=0, init=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {list(KINDS)}")
-        self.method = method_name(self.method)
-        if not isinstance(self.params, dict):
-            raise ValueError(f"params must be an object of query parameters, got {self.params!r}")
-        self.params = {str(k): str(v) for k, v in self.params.items()}
-        if self.after < 0 or (self.times is not None and self.times < 0):
-            raise ValueError(
-                f"after and times must be >= 0 (after={self.after}, times={self.times})"
-            )
+        self._check_call_filter()
         if self.cost is not None and self.cost < 0:
             raise ValueError(f"cost must be >= 0, got {self.cost}")
         if self.kind == "error":
@@ -173,19 +140,6 @@ class Fault:
                 raise ValueError(f"an error fault's status must be 4xx or 5xx, got {self.status}")
         elif self.kind == "slow" and not self.delay_seconds > 0:
             raise ValueError(f"a slow fault needs delay_seconds > 0, got {self.delay_seconds}")
-
-    # ----------------------------------------------------------------- matching
-
-    def matches(self, method: str, query: dict[str, str]) -> bool:
-        if self.method != "*" and self.method != method:
-            return False
-        if self.page_token_only and not query.get("pageToken"):
-            return False
-        return all(query.get(name) == value for name, value in self.params.items())
-
-    def _due(self) -> bool:
-        """Called with the plan's lock held, after ``matched`` counted this call."""
-        return self.matched > self.after and (self.times is None or self.applied < self.times)
 
     # ----------------------------------------------------------------- effect
 
@@ -216,57 +170,11 @@ class Fault:
             return self.cost
         return 0 if self.reason in FREE_REASONS else 1
 
-    # ----------------------------------------------------------------- JSON
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Fault:
-        """A rule from its JSON object (the admin route and ``--faults`` files)."""
-        if not isinstance(data, dict):
-            raise ValueError(f"a fault rule is a JSON object, got {data!r}")
-        names = {f.name for f in fields(cls) if f.init}
-        unknown = sorted(set(data) - names)
-        if unknown:
-            raise ValueError(f"unknown field(s) {unknown} in fault rule; expected {sorted(names)}")
-        if "kind" not in data:
-            raise ValueError(f"fault rule without a kind: {data!r}; expected one of {list(KINDS)}")
-        try:
-            return cls(**data)
-        except TypeError as exc:
-            raise ValueError(f"bad fault rule {data!r}: {exc}") from None
+class FaultPlan(RuleBook[Fault]):
+    """The ordered, thread-safe list of fault rules the server consults for every API call."""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-class FaultPlan:
-    """The ordered, thread-safe list of rules the server consults for every API call."""
-
-    def __init__(self, faults: Iterable[Fault | dict[str, Any]] = ()) -> None:
-        self._lock = threading.Lock()
-        self._rules: list[Fault] = []
-        self.add(*faults)
-
-    def add(self, *faults: Fault | dict[str, Any]) -> list[Fault]:
-        """Append rules (``Fault`` objects or their JSON dicts); returns the ``Fault`` objects.
-
-        Keep a reference to read ``matched``/``applied`` later: the plan stores these objects.
-        """
-        rules = [f if isinstance(f, Fault) else Fault.from_dict(f) for f in faults]
-        with self._lock:
-            self._rules.extend(rules)
-        return rules
-
-    def clear(self) -> None:
-        with self._lock:
-            self._rules.clear()
-
-    def rules(self) -> list[Fault]:
-        with self._lock:
-            return list(self._rules)
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._rules)
+    rule_type = Fault
 
     def decide(self, method: str, query: dict[str, str]) -> Fault | None:
         """Count the call against every matching rule; the first one due applies (or none).
@@ -275,28 +183,15 @@ class FaultPlan:
         ``query`` in place: the server then serves the query it handed in."""
         chosen: Fault | None = None
         with self._lock:
-            for rule in self._rules:
-                if not rule.matches(method, query):
-                    continue
-                rule.matched += 1
-                if chosen is None and rule._due():
+            for rule in self._matching(method, query):
+                if chosen is None and rule.due():
                     rule.applied += 1
                     chosen = rule
         if chosen is not None:
             chosen.rewrite(query)
         return chosen
 
-    def to_list(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [rule.to_dict() for rule in self._rules]
-
 
 def parse_rules(payload: Any) -> list[Fault]:
     """Rules from JSON: one rule object, a list of them, or ``{"faults": [...]}``."""
-    if isinstance(payload, dict) and set(payload) == {"faults"}:
-        payload = payload["faults"]
-    if isinstance(payload, dict):
-        payload = [payload]
-    if not isinstance(payload, list):
-        raise ValueError("expected a fault rule object or a list of them")
-    return [Fault.from_dict(item) for item in payload]
+    return FaultPlan.parse(payload)

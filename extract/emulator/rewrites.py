@@ -28,26 +28,26 @@ Actions:
   HTTP date; any other text goes out verbatim, so it can be unreadable). It also applies to a
   304 Not Modified, whose ``Date`` the extractor records as the page's capture time.
 
-Matching and counting are the fault rules' (``method``, ``params``, ``page_token_only``,
-``after``, ``times``): every matching call counts in ``matched``; a due rule that changed the
-answer counts in ``applied`` (a ``set`` whose path matched nothing, or a body rule on a 304,
-does not use up ``times``). Rewrites never touch error answers, the quota, or the ETags: the
-body keeps the ETag of what the emulator produced, as behind a proxy, so a later conditional
-request for the same page still answers 304 (and the extractor keeps what it landed).
+Matching and counting are every scripted rule's (``method``, ``params``, ``page_token_only``,
+``after``, ``times``; see ``rules.py``): every matching call counts in ``matched``; a due
+rule that changed the answer counts in ``applied`` (a ``set`` whose path matched nothing, or
+a body rule on a 304, does not use up ``times``). Rewrites never touch error answers, the
+quota, or the ETags: the body keeps the ETag of what the emulator produced, as behind a
+proxy, so a later conditional request for the same page still answers 304 (and the extractor
+keeps what it landed).
 """
 
 from __future__ import annotations
 
 import copy
 import re
-import threading
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from extract.emulator.faults import method_name
+from extract.emulator.rules import CallRule, RuleBook
 
 Action = Literal["set", "insert_items", "duplicate_item", "date"]
 ACTIONS: tuple[str, ...] = ("set", "insert_items", "duplicate_item", "date")
@@ -121,8 +121,12 @@ def set_at(body: Any, steps: list[str | int], value: Any) -> int:
 
 
 @dataclass
-class Rewrite:
-    """One rule of a rewrite plan; see the module docstring for the fields' meaning."""
+class Rewrite(CallRule):
+    """One rule of a rewrite plan; see the module docstring for the fields' meaning (and
+    ``rules.py`` for the matching and counting fields)."""
+
+    WHAT: ClassVar[str] = "rewrite"
+    TYPE_FIELD: ClassVar[str] = "action"
 
     action: Action
     path: str | None = None
@@ -130,25 +134,11 @@ class Rewrite:
     values: list[Any] = field(default_factory=list)
     index: int = 0
     position: int | None = None
-    method: str = "*"
-    params: dict[str, str] = field(default_factory=dict)
-    page_token_only: bool = False
-    after: int = 0
-    times: int | None = None
-    matched: int = field(default=0, init=False, compare=False)
-    applied: int = field(default=0, init=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
             raise ValueError(f"unknown rewrite action {self.action!r}; expected one of {ACTIONS}")
-        self.method = method_name(self.method)
-        if not isinstance(self.params, dict):
-            raise ValueError(f"params must be an object of query parameters, got {self.params!r}")
-        self.params = {str(k): str(v) for k, v in self.params.items()}
-        if self.after < 0 or (self.times is not None and self.times < 0):
-            raise ValueError(
-                f"after and times must be >= 0 (after={self.after}, times={self.times})"
-            )
+        self._check_call_filter()
         if self.action == "set":
             if not isinstance(self.path, str):
                 raise ValueError('a "set" rewrite needs a path, e.g. "items[0].snippet.title"')
@@ -169,16 +159,6 @@ class Rewrite:
         ):
             raise ValueError(f"position must be a whole number or null, got {self.position!r}")
 
-    def matches(self, method: str, query: dict[str, str]) -> bool:
-        if self.method != "*" and self.method != method:
-            return False
-        if self.page_token_only and not query.get("pageToken"):
-            return False
-        return all(query.get(name) == value for name, value in self.params.items())
-
-    def _due(self) -> bool:
-        return self.matched > self.after and (self.times is None or self.applied < self.times)
-
     def edit(self, body: dict[str, Any]) -> bool:
         """Apply a body action to ``body`` in place; True if it changed something."""
         if self.action == "set":
@@ -197,29 +177,6 @@ class Rewrite:
         items.insert(at, copy.deepcopy(items[source]))
         return True
 
-    # ----------------------------------------------------------------- JSON
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Rewrite:
-        """A rule from its JSON object (the admin route)."""
-        if not isinstance(data, dict):
-            raise ValueError(f"a rewrite rule is a JSON object, got {data!r}")
-        names = {f.name for f in fields(cls) if f.init}
-        unknown = sorted(set(data) - names)
-        if unknown:
-            raise ValueError(
-                f"unknown field(s) {unknown} in rewrite rule; expected {sorted(names)}"
-            )
-        if "action" not in data:
-            raise ValueError(f"rewrite rule without an action: {data!r}; expected one of {ACTIONS}")
-        try:
-            return cls(**data)
-        except TypeError as exc:
-            raise ValueError(f"bad rewrite rule {data!r}: {exc}") from None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
 
 @dataclass
 class Rewritten:
@@ -229,32 +186,10 @@ class Rewritten:
     date: str | None = None
 
 
-class Rewrites:
+class Rewrites(RuleBook[Rewrite]):
     """The ordered, thread-safe list of rewrite rules the server applies to every answer."""
 
-    def __init__(self, rules: Iterable[Rewrite | dict[str, Any]] = ()) -> None:
-        self._lock = threading.Lock()
-        self._rules: list[Rewrite] = []
-        self.add(*rules)
-
-    def add(self, *rules: Rewrite | dict[str, Any]) -> list[Rewrite]:
-        """Append rules (``Rewrite`` objects or their JSON dicts); returns the ``Rewrite``s."""
-        parsed = [r if isinstance(r, Rewrite) else Rewrite.from_dict(r) for r in rules]
-        with self._lock:
-            self._rules.extend(parsed)
-        return parsed
-
-    def clear(self) -> None:
-        with self._lock:
-            self._rules.clear()
-
-    def rules(self) -> list[Rewrite]:
-        with self._lock:
-            return list(self._rules)
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._rules)
+    rule_type = Rewrite
 
     def apply(self, method: str, query: dict[str, str], body: dict[str, Any] | None) -> Rewritten:
         """Count the call against every matching rule and apply the due ones, in order.
@@ -264,11 +199,8 @@ class Rewrites:
         result = Rewritten(body)
         copied = False
         with self._lock:
-            for rule in self._rules:
-                if not rule.matches(method, query):
-                    continue
-                rule.matched += 1
-                if not rule._due():
+            for rule in self._matching(method, query):
+                if not rule.due():
                     continue
                 if rule.action == "date":
                     result.date = rule.value
@@ -282,17 +214,7 @@ class Rewrites:
                     rule.applied += 1
         return result
 
-    def to_list(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [rule.to_dict() for rule in self._rules]
-
 
 def parse_rewrites(payload: Any) -> list[Rewrite]:
     """Rules from JSON: one rule object, a list of them, or ``{"rewrites": [...]}``."""
-    if isinstance(payload, dict) and set(payload) == {"rewrites"}:
-        payload = payload["rewrites"]
-    if isinstance(payload, dict):
-        payload = [payload]
-    if not isinstance(payload, list):
-        raise ValueError("expected a rewrite rule object or a list of them")
-    return [Rewrite.from_dict(item) for item in payload]
+    return Rewrites.parse(payload)
