@@ -4,7 +4,10 @@
     replaces). Returned as a timestamp literal computed before the model's query runs, so the
     database plans the read with a known bound and uses the raw tables' captured_at index
     instead of scanning the whole history. On a full build (not incremental) it is
-    1900-01-01, so models can filter unconditionally.
+    1900-01-01, so models can filter unconditionally. Values after capture_horizon() (the
+    build's clock plus var('max_capture_ahead_minutes')) are not taken for the newest: one
+    row dated in 2100 by a bad Date header, stored before the models left such rows out,
+    must not make every later build wait for 2100.
 #}
 {% macro incremental_cutoff(column, lookback_hours=none) -%}
     {%- set hours = lookback_hours if lookback_hours is not none
@@ -16,24 +19,31 @@
             a BRIN index that reads the last blocks, not the whole table (a full scan: 0.6 s
             cached at 20M video_stats rows, ~20 s when not); the whole table only when the
             model has nothing that recent (the pipeline stopped for days, or tests' clocks) -#}
-        {%- set recent = column ~ ' > ' ~ dbt.dateadd('day', -2, dbt.current_timestamp()) -%}
+        {%- set believable = column ~ ' <= ' ~ capture_horizon() -%}
+        {%- set recent = column ~ ' > ' ~ dbt.dateadd('day', -2, dbt.current_timestamp())
+            ~ ' and ' ~ believable -%}
         {%- set cutoff = scalar(
             'select ' ~ dbt.dateadd('hour', -hours, 'coalesce((select max(' ~ column ~ ') from '
-            ~ this ~ ' where ' ~ recent ~ '), (select max(' ~ column ~ ') from ' ~ this ~ '))')
+            ~ this ~ ' where ' ~ recent ~ '), (select max(' ~ column ~ ') from ' ~ this
+            ~ ' where ' ~ believable ~ '))')
         ) -%}
     {%- endif -%}
     {{ timestamp_literal(cutoff) }}
 {%- endmacro %}
 
 {#
-    Like incremental_cutoff, for a date column: the newest `column` in the model minus
-    `lookback_days`, as a date literal ('1900-01-01' when the model is empty).
+    Like incremental_cutoff, for a date column: the newest `column` in the model (up to the
+    capture horizon's date) minus `lookback_days`, as a date literal ('1900-01-01' when the
+    model is empty).
 #}
 {% macro incremental_cutoff_date(column, lookback_days=0, month_start=false) -%}
     {%- set cutoff = none -%}
     {%- if execute and is_incremental() -%}
         {%- do require_column(column) -%}
-        {%- set latest = scalar('select max(' ~ column ~ ') from ' ~ this) -%}
+        {%- set latest = scalar(
+            'select max(' ~ column ~ ') from ' ~ this ~ ' where ' ~ column ~ ' <= cast('
+            ~ capture_horizon() ~ ' as date)'
+        ) -%}
         {%- if latest is not none -%}
             {%- set cutoff = latest - modules.datetime.timedelta(days=lookback_days) -%}
             {%- if month_start -%}

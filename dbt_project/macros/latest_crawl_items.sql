@@ -73,10 +73,11 @@
     crawled_items as (
         select
             {{ items }}.*,
-            -- an item can repeat across pages when the listing changes mid-crawl
+            -- an item can repeat across pages when the listing changes mid-crawl (the latest
+            -- page's copy is kept), or within a page (its first copy)
             row_number() over (
                 partition by {{ items }}.{{ item_key }}
-                order by {{ items }}.captured_at desc
+                order by {{ items }}.captured_at desc, {{ items }}.item_index asc
             ) as item_recency
         from {{ items }}
         inner join page_landings

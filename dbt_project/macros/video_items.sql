@@ -50,26 +50,48 @@
 {%- endmacro %}
 
 {#
-    The columns every video item carries the same way, from videos.list and from the charts:
-    duration, counts (absent = NULL, never 0) and the flags that say why a count is NULL.
+    What every video item carries the same way, from videos.list and from the charts, in two
+    steps: video_item_texts (the JSON values as text, in the CTE that reads the raw item),
+    then video_item_statistics_columns (parsed, in the next CTE): duration, counts (absent =
+    NULL, never 0) and the flags that say why a count is NULL; video_item_problems lists
+    what could not be read.
 #}
-{% macro video_item_statistics_columns(item) -%}
+{% macro video_item_texts(item) -%}
     {{ json_text(item, ['contentDetails', 'duration']) }} as duration_iso8601,
-    {{ iso8601_duration_seconds(json_text(item, ['contentDetails', 'duration'])) }}
-        as duration_seconds,
     {{ json_text(item, ['status', 'privacyStatus']) }} as privacy_status,
+    {{ json_text(item, ['statistics', 'viewCount']) }} as view_count_text,
+    {{ json_text(item, ['statistics', 'likeCount']) }} as like_count_text,
+    {{ json_text(item, ['statistics', 'commentCount']) }} as comment_count_text,
+    {{ json_has_key(item, [], 'statistics') }} as has_statistics,
+    {{ json_has_key(item, ['statistics'], 'likeCount') }} as has_like_count,
+    {{ json_has_key(item, ['statistics'], 'commentCount') }} as has_comment_count
+{%- endmacro %}
+
+{% macro video_item_statistics_columns() -%}
+    {{ iso8601_duration_seconds('duration_iso8601') }} as duration_seconds,
     -- counts are uint64 strings; an absent key (hidden likes, disabled comments) stays NULL
-    {{ count_to_bigint(json_text(item, ['statistics', 'viewCount'])) }} as view_count,
-    {{ count_to_bigint(json_text(item, ['statistics', 'likeCount'])) }} as like_count,
-    {{ count_to_bigint(json_text(item, ['statistics', 'commentCount'])) }} as comment_count,
+    {{ count_to_bigint('view_count_text') }} as view_count,
+    {{ count_to_bigint('like_count_text') }} as like_count,
+    {{ count_to_bigint('comment_count_text') }} as comment_count,
     -- without the statistics part nothing is known about hiding: NULL, not true
     case
-        when {{ json_has_key(item, [], 'statistics') }}
-            then not {{ json_has_key(item, ['statistics'], 'likeCount') }}
+        when has_statistics then not has_like_count
     end as is_like_count_hidden,
     case
-        when {{ json_has_key(item, [], 'statistics') }}
-            then not {{ json_has_key(item, ['statistics'], 'commentCount') }}
+        when has_statistics then not has_comment_count
     end as is_comment_count_hidden,
-    not {{ json_has_key(item, [], 'statistics') }} as is_statistics_missing
+    not has_statistics as is_statistics_missing
+{%- endmacro %}
+
+{#- What video_item_statistics_columns could not read (a list for the problems macro). -#}
+{% macro video_item_problems() -%}
+    {%- set found = [
+        value_problem('duration_iso8601', 'duration_seconds', 'contentDetails.duration',
+            'an ISO-8601 duration'),
+    ] -%}
+    {%- for key, column in [('viewCount', 'view_count'), ('likeCount', 'like_count'),
+        ('commentCount', 'comment_count')] -%}
+        {%- do found.append(value_problem(column ~ '_text', column, 'statistics.' ~ key, 'a count')) -%}
+    {%- endfor -%}
+    {{ return(found) }}
 {%- endmacro %}

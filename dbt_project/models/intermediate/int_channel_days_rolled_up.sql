@@ -6,7 +6,7 @@ with
 
 channels as (
     select * from {{ ref('stg_youtube__channels') }}
-    where channel_id is not null
+    where not is_rejected
 ),
 
 ranked as (
@@ -15,7 +15,8 @@ ranked as (
         cast(captured_at as date) as stats_date,
         row_number() over (
             partition by channel_id, cast(captured_at as date)
-            order by captured_at desc
+            -- an id repeated on a page: its first copy
+            order by captured_at desc, item_index asc
         ) as capture_recency
     from channels
 ),

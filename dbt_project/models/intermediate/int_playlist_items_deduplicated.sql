@@ -11,11 +11,14 @@ with
 
 pages as (
     select * from {{ ref('stg_youtube__pages') }}
-    where resource = 'playlist_items'
+    where
+        resource = 'playlist_items'
+        and not is_rejected
 ),
 
 playlist_items as (
     select * from {{ ref('stg_youtube__playlist_items') }}
+    where not is_rejected
 ),
 
 {{ latest_crawl_items('pages', 'playlist_items', 'playlist_id', 'playlist_item_id') }},

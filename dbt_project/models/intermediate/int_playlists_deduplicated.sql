@@ -11,11 +11,14 @@ with
 
 pages as (
     select * from {{ ref('stg_youtube__pages') }}
-    where resource = 'playlists'
+    where
+        resource = 'playlists'
+        and not is_rejected
 ),
 
 playlists as (
     select * from {{ ref('stg_youtube__playlists') }}
+    where not is_rejected
 ),
 
 {{ latest_crawl_items('pages', 'playlists', 'channel_id', 'playlist_id') }},

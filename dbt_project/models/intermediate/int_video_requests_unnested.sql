@@ -7,7 +7,9 @@ with
 
 pages as (
     select * from {{ ref('stg_youtube__pages') }}
-    where requested_ids is not null
+    where
+        requested_ids is not null
+        and not is_rejected
 ),
 
 positions as (

@@ -6,7 +6,9 @@ with
 
 video_categories as (
     select * from {{ ref('stg_youtube__video_categories') }}
-    where category_id is not null and region_code is not null
+    where
+        not is_rejected
+        and region_code is not null
 ),
 
 ranked as (
@@ -14,7 +16,8 @@ ranked as (
         *,
         row_number() over (
             partition by region_code, category_id
-            order by captured_at desc
+            -- an id repeated on a page: its first copy
+            order by captured_at desc, item_index asc
         ) as capture_recency
     from video_categories
 ),

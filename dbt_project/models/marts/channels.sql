@@ -6,7 +6,7 @@ with
 
 channels as (
     select * from {{ ref('stg_youtube__channels') }}
-    where channel_id is not null
+    where not is_rejected
 ),
 
 ranked as (
@@ -15,7 +15,8 @@ ranked as (
         min(captured_at) over (partition by channel_id) as first_captured_at,
         row_number() over (
             partition by channel_id
-            order by captured_at desc
+            -- an id repeated on a page: its first copy
+            order by captured_at desc, item_index asc
         ) as capture_recency
     from channels
 ),

@@ -3,7 +3,7 @@ with
 
 regions as (
     select * from {{ ref('stg_youtube__i18n_regions') }}
-    where region_code is not null
+    where not is_rejected
 ),
 
 ranked as (
@@ -11,7 +11,8 @@ ranked as (
         *,
         row_number() over (
             partition by region_code
-            order by captured_at desc
+            -- an id repeated on a page: its first copy
+            order by captured_at desc, item_index asc
         ) as capture_recency
     from regions
 ),

@@ -31,7 +31,7 @@ with
 chart_entries as (
     select * from {{ ref('stg_youtube__most_popular_videos') }}
     where
-        video_id is not null
+        not is_rejected
         and region_code is not null
         and captured_at > {{ cutoff }}
 ),

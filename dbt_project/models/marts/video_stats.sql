@@ -25,7 +25,7 @@ with
 video_items as (
     select * from {{ ref('stg_youtube__videos') }}
     where
-        video_id is not null
+        not is_rejected
         and not is_statistics_missing
         and captured_at > {{ cutoff }}
 ),
@@ -33,7 +33,7 @@ video_items as (
 chart_entries as (
     select * from {{ ref('stg_youtube__most_popular_videos') }}
     where
-        video_id is not null
+        not is_rejected
         and not is_statistics_missing
         and captured_at > {{ cutoff }}
 ),
@@ -47,7 +47,8 @@ unioned as (
         like_count,
         comment_count,
         false as is_chart_capture,
-        1 as source_priority
+        1 as source_priority,
+        item_index
     from video_items
 
     union all
@@ -60,7 +61,8 @@ unioned as (
         like_count,
         comment_count,
         true as is_chart_capture,
-        2 as source_priority
+        2 as source_priority,
+        item_index
     from chart_entries
 ),
 
@@ -78,7 +80,7 @@ first_of_run as (
         *,
         row_number() over (
             partition by video_id, run_id, view_count, like_count, comment_count
-            order by captured_at asc, source_priority asc
+            order by captured_at asc, source_priority asc, item_index asc
         ) as occurrence_in_run
     from unioned
 ),
@@ -89,7 +91,8 @@ one_per_capture as (
         -- the first run to land a capture keeps it (what an append-only table does)
         row_number() over (
             partition by video_id, captured_at
-            order by source_priority asc, run_id asc
+            -- an id repeated on a page: its first copy
+            order by source_priority asc, run_id asc, item_index asc
         ) as occurrence_in_capture
     from first_of_run
     where occurrence_in_run = 1

@@ -26,16 +26,25 @@
 with
 
 video_items as (
-    select * from {{ ref('stg_youtube__videos') }}
+    -- read twice below, so computed once in full: only the columns used (not the staging
+    -- view's checks of every value)
+    select
+        video_id,
+        run_id,
+        request_key,
+        captured_at,
+        item_index,
+        {{ attributes | join(',\n        ') }}
+    from {{ ref('stg_youtube__videos') }}
     where
-        video_id is not null
+        not is_rejected
         and captured_at > {{ cutoff }}
 ),
 
 chart_entries as (
     select * from {{ ref('stg_youtube__most_popular_videos') }}
     where
-        video_id is not null
+        not is_rejected
         and captured_at > {{ cutoff }}
 ),
 
@@ -47,16 +56,19 @@ video_requests as (
 playlist_items as (
     select * from {{ ref('stg_youtube__playlist_items') }}
     where
-        video_id is not null
+        not is_rejected
+        and video_id is not null
         and captured_at > {{ cutoff }}
 ),
 
 channels as (
     select * from {{ ref('stg_youtube__channels') }}
+    where not is_rejected
 ),
 
 video_categories as (
     select * from {{ ref('stg_youtube__video_categories') }}
+    where not is_rejected
 ),
 
 returned as (
@@ -65,6 +77,7 @@ returned as (
             video_id,
             captured_at,
             {{ priority }} as source_priority,
+            item_index,
             {{ attributes | join(',\n            ') }}
         from {{ relation }}
         {% if not loop.last %}union all{% endif %}
@@ -78,7 +91,8 @@ latest_returned as (
         max(captured_at) over (partition by video_id) as last_captured_at,
         row_number() over (
             partition by video_id
-            order by captured_at desc, source_priority asc
+            -- an id repeated on a page: its first copy
+            order by captured_at desc, source_priority asc, item_index asc
         ) as capture_recency
     from returned
 ),
@@ -265,10 +279,12 @@ final as (
             end
             as numeric(12, 6)
         ) as engagement_rate,
-        -- at least one day, so a video a few hours old is not extrapolated
+        -- at least one day, so a video a few hours old is not extrapolated; an unknown
+        -- publish time leaves it unknown
         cast(
             with_age.view_count / (
                 case
+                    when with_age.seconds_since_publish is null then null
                     when with_age.seconds_since_publish > 86400
                         then with_age.seconds_since_publish / 86400.0
                     else 1.0

@@ -27,7 +27,13 @@ renamed as (
         -- answered 304 Not Modified to If-None-Match: no items landed, the page still holds
         -- the items of the earlier landing with the same etag
         not_modified as is_not_modified,
-        landed_at
+        landed_at,
+        -- a page dated after the build's clock (a Date header that cannot be true) would be
+        -- every listing's latest crawl for ever: left out of the marts
+        captured_at > {{ capture_horizon() }} as is_rejected,
+        case
+            when captured_at > {{ capture_horizon() }} then {{ capture_too_late() }}
+        end as problem
     from source
 )
 
