@@ -2,8 +2,11 @@
     grain: one row per video per region that has charted there: first and last capture on
     any of the region's charts, hours on the chart (hourly captures it appeared in), best
     rank (any category chart of the region) and the latest title and channel.
-    Incremental: folds captures strictly newer than the table's latest into the previous
-    totals (counts add up, first sightings are kept), so it does not re-read the history.
+    Incremental: folds into each row's previous totals the captures newer than that row's
+    own last_seen_at (counts add up, first sightings are kept), reading only the chart
+    entries of the last hours (the lookback), so it does not re-read the history. Folding
+    per row what its totals do not hold yet makes the fold idempotent: a build that repeats
+    another, or overlaps it, cannot count a capture twice.
 #}
 {{
     config(
@@ -14,13 +17,28 @@
     )
 }}
 {%- set incremental = is_incremental() %}
-{%- set cutoff = incremental_cutoff('last_seen_at', 0) %}
+{%- set cutoff = incremental_cutoff('last_seen_at') %}
 
 with
 
 trending_videos as (
     select * from {{ ref('trending_videos') }}
     where captured_at > {{ cutoff }}
+),
+
+new_entries as (
+    select trending_videos.*
+    from trending_videos
+    {% if incremental %}
+        left join {{ this }} as previous
+            on
+                trending_videos.video_id = previous.video_id
+                and trending_videos.region_code = previous.region_code
+        -- what the stored totals already hold is not folded again
+        where
+            previous.last_seen_at is null
+            or trending_videos.captured_at > previous.last_seen_at
+    {% endif %}
 ),
 
 latest_entry as (
@@ -30,7 +48,7 @@ latest_entry as (
             partition by video_id, region_code
             order by captured_at desc, chart_rank asc
         ) as entry_recency
-    from trending_videos
+    from new_entries
 ),
 
 new_totals as (
@@ -42,7 +60,7 @@ new_totals as (
         -- one capture per hourly run: charts of one run count once
         count(distinct run_id) as hours_on_chart,
         min(chart_rank) as best_rank
-    from trending_videos
+    from new_entries
     group by video_id, region_code
 ),
 

@@ -5,14 +5,17 @@
     same chart of the same run keeps only its best rank; when two runs capture a chart in the
     same second, the first run's entries are kept.
     Append-only and incremental on capture time, with a lookback for late pages: entries
-    already stored are never rewritten. The last two indexes serve the report sources (each
+    already stored are never rewritten, and the primary key (captured_at, region_code,
+    chart_category_id, chart_rank) is enforced by the insert itself (append_new), so builds
+    that overlap cannot store an entry twice. The last two indexes serve the report sources (each
     chart's latest run; each chart's days): under a second at 20M video_stats rows
     (python -m bench.dbt_scale).
 #}
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
+        unique_key=['captured_at', 'region_code', 'chart_category_id', 'chart_rank'],
+        incremental_strategy='append_new',
         on_schema_change='append_new_columns',
         pre_hook="{{ avoid_nested_loops() }}",
         indexes=indexes([

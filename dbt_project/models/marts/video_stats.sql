@@ -5,14 +5,18 @@
     stored once, at their first capture.
     Append-only: each build reads the captures newer than the table's latest minus a
     lookback (late pages), and appends those not already stored, so an hourly build does not
-    grow with history and stored rows are never rewritten. Lean on purpose (the table grows
-    by every video every hour): no per-row text but the video id, columns ordered to avoid
-    padding, and a BRIN index on captured_at instead of a b-tree primary key.
+    grow with history and stored rows are never rewritten. The primary key (captured_at,
+    video_id) is enforced by the insert itself (append_new: a row whose key is stored is
+    skipped), so two builds running at once, or a repeated one, cannot store a capture twice;
+    captured_at first, so each hour's rows go to the end of the index. Lean on purpose (the
+    table grows by every video every hour): no per-row text but the video id, columns ordered
+    to avoid padding, and a BRIN index on captured_at for the range reads.
 #}
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
+        unique_key=['captured_at', 'video_id'],
+        incremental_strategy='append_new',
         on_schema_change='append_new_columns',
         pre_hook="{{ avoid_nested_loops() }}",
         indexes=indexes([index(['captured_at'], 'brin')]),
