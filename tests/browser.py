@@ -192,6 +192,12 @@ class Browser:
             raise
         self._context = self._browser.new_context(viewport={"width": width, "height": height})
 
+    @property
+    def playwright(self) -> PlaywrightBrowser:
+        """The Playwright browser itself, for tests that open contexts of their own (one
+        Playwright per thread: a second ``chromium()`` beside this one would fail)."""
+        return self._browser
+
     def new_tab(self) -> Tab:
         return Tab(self._context.new_page())
 

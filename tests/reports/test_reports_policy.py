@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import chromium
+from tests.browser import Browser
 from tests.deploy.nginx import REPORTS, Site, Visit
 from tests.reports.conftest import RENDERED
 
@@ -39,17 +39,18 @@ def under_nginx(built_site: Path) -> Iterator[Site]:
     site.close()
 
 
-def test_every_kind_of_page_works_under_the_policy(built_site: Path, under_nginx: Site) -> None:
+def test_every_kind_of_page_works_under_the_policy(
+    built_site: Path, under_nginx: Site, browser: Browser
+) -> None:
     pages = one_page_of_each_kind(built_site)
     assert {"/", "/playlists/", "/trending/"} <= set(pages)
     assert any(p.startswith("/videos/") for p in pages), pages
-    with chromium() as browser:
-        for path in pages:
-            visit = Visit(browser, under_nginx.url + path, RENDERED)
-            try:
-                assert visit.status == 200, path
-                assert visit.violations == [], (path, visit.violations)
-                assert visit.errors == [] and visit.failed == [], (path, visit.errors, visit.failed)
-                assert visit.page.inner_text("main").strip(), path  # drawn, with its data
-            finally:
-                visit.close()
+    for path in pages:
+        visit = Visit(browser.playwright, under_nginx.url + path, RENDERED)
+        try:
+            assert visit.status == 200, path
+            assert visit.violations == [], (path, visit.violations)
+            assert visit.errors == [] and visit.failed == [], (path, visit.errors, visit.failed)
+            assert visit.page.inner_text("main").strip(), path  # drawn, with its data
+        finally:
+            visit.close()
