@@ -24,6 +24,7 @@ WORKDIR /app
 COPY pyproject.toml requirements.lock README.md ./
 RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock && pip check
 COPY extract ./extract
+COPY emulator ./emulator
 COPY flows ./flows
 RUN pip install --no-cache-dir --no-deps -e .
 COPY . .

@@ -45,8 +45,8 @@ from bench.common import (
     write_results,
 )
 from bench.quota import SIZES, WorldSize, world_arguments
+from emulator import Clock, EmulatorServer, World
 from extract.database import ConnectionInfo
-from extract.emulator import Clock, EmulatorServer, World
 
 START = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 API_KEY = "bench-e2e-key"

@@ -34,9 +34,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from emulator import corpus
 from extract import resources
 from extract.database import ConnectionInfo
-from extract.emulator import corpus
 from extract.load import SCHEMA, request_key
 
 # The last capture of every history (histories of any length end here; extra captures follow).

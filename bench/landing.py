@@ -58,9 +58,9 @@ from bench.common import (
     throwaway_cluster,
     write_results,
 )
+from emulator import World, api
 from extract import resources
 from extract.database import ConnectionInfo
-from extract.emulator import World, api
 from extract.load import ITEM_COLUMNS, SCHEMA, RawStore, copy_rows, request_key
 from extract.pagination import Page
 

@@ -51,8 +51,8 @@ from bench.common import (
     write_results,
 )
 from bench.naive import NaiveConnector
+from emulator import Clock, EmulatorServer, World
 from extract.database import ConnectionInfo
-from extract.emulator import Clock, EmulatorServer, World
 from extract.run import run_extract
 from extract.settings import Settings
 

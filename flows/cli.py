@@ -22,7 +22,7 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_DATABASE = 0, 1, 2, 3
 
 
 def _cmd_emulator(args: argparse.Namespace) -> int:
-    from extract.emulator.__main__ import main
+    from emulator.__main__ import main
 
     return main(args.rest)
 

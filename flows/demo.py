@@ -12,8 +12,8 @@ import os
 import time
 from datetime import UTC, datetime, timedelta
 
+from emulator import Clock, EmulatorServer, World
 from extract import database
-from extract.emulator import Clock, EmulatorServer, World
 from flows import children, reports, transform
 from flows.env import prepare, use_connection
 

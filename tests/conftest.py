@@ -32,8 +32,8 @@ prepare()
 
 import psycopg2  # noqa: E402
 
+from emulator import Clock, EmulatorServer, World  # noqa: E402
 from extract.database import PIPELINE_LOCK_KEY, ConnectionInfo, from_url  # noqa: E402
-from extract.emulator import Clock, EmulatorServer, World  # noqa: E402
 from extract.settings import Settings  # noqa: E402
 
 EMULATOR_START = datetime(2026, 11, 2, 12, 0, 0, tzinfo=UTC)

@@ -9,8 +9,8 @@ import pytest
 
 from bench.common import machine_facts
 from bench.e2e import breakdown, measure_world, render_markdown
+from emulator import World
 from extract.database import ConnectionInfo
-from extract.emulator import World
 
 pytestmark = pytest.mark.slow
 

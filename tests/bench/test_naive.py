@@ -8,9 +8,9 @@ import pytest
 from googleapiclient.errors import HttpError
 
 from bench.naive import NaiveConnector
-from extract.emulator import Clock, EmulatorServer, World
+from emulator import Clock, EmulatorServer, World
 from tests.conftest import EMULATOR_START
-from tests.extract.emulator.conftest import make_client
+from tests.emulator.conftest import make_client
 
 
 def test_search_is_not_served_unless_asked_for() -> None:

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 
 from bench.quota import START, _settings, render_markdown, run_benchmark
+from emulator import Clock, EmulatorServer, World
 from extract.database import ConnectionInfo
-from extract.emulator import Clock, EmulatorServer, World
 from extract.run import run_extract
 from tests.conftest import create_database
 

@@ -21,8 +21,8 @@ from datetime import timedelta
 
 import pytest
 
+from emulator import Clock, EmulatorServer, Rewrite, World
 from extract.database import ConnectionInfo
-from extract.emulator import Clock, EmulatorServer, Rewrite, World
 from extract.run import run_extract
 from flows import transform
 from tests.conftest import EMULATOR_START, create_database, execute, query, settings_for

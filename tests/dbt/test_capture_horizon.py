@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from emulator import Clock, EmulatorServer, Rewrite, World
 from extract import client
 from extract.database import ConnectionInfo
-from extract.emulator import Clock, EmulatorServer, Rewrite, World
 from extract.run import run_extract
 from flows import transform
 from tests.conftest import EMULATOR_START, create_database, query, settings_for

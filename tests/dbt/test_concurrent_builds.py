@@ -27,8 +27,8 @@ from pathlib import Path
 import psycopg2
 import pytest
 
+from emulator import Clock, EmulatorServer, World
 from extract.database import ConnectionInfo
-from extract.emulator import Clock, EmulatorServer, World
 from extract.run import run_extract
 from extract.settings import project_root
 from flows import transform

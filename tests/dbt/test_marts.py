@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from extract.emulator import World
+from emulator import World
 from tests.conftest import query
 from tests.dbt.conftest import History, charts
 

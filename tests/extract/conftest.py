@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from extract.emulator import Clock, EmulatorServer, World
+from emulator import Clock, EmulatorServer, World
 from tests.conftest import EMULATOR_START
 from tests.extract.faultkit import KEY, paged_world
 

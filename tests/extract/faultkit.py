@@ -13,8 +13,8 @@ from typing import Any
 
 import psycopg2
 
+from emulator import EmulatorServer, World
 from extract.database import ConnectionInfo
-from extract.emulator import EmulatorServer, World
 from extract.settings import Settings
 from tests.conftest import query, settings_for
 

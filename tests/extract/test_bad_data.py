@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import pytest
 
+from emulator import Clock, EmulatorServer, World
 from extract import run as run_module
 from extract.database import ConnectionInfo
-from extract.emulator import Clock, EmulatorServer, World
 from extract.run import RunResult, run_extract
 from tests.conftest import EMULATOR_START, query
 from tests.extract.faultkit import (

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from emulator import EmulatorServer, Rewrite, World
 from extract.client import MAX_DATE_AHEAD
-from extract.emulator import EmulatorServer, Rewrite, World
 from extract.run import run_extract
 from tests.conftest import EMULATOR_START, query
 from tests.extract.faultkit import fast

@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from extract.emulator import Clock, EmulatorServer, Fault, World
+from emulator import Clock, EmulatorServer, Fault, World
 from extract.errors import protect_logs
 from extract.run import run_extract
 from extract.settings import ConfigError, Settings

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
+from emulator import EmulatorServer, Fault
 from extract import database
 from extract.database import ConnectionInfo, from_url
-from extract.emulator import EmulatorServer, Fault
 from extract.load import RawStore
 from extract.run import run_extract
 from tests.conftest import create_database, query

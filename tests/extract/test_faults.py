@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from googleapiclient.errors import HttpError
 
-from extract.emulator import EmulatorServer, Fault, World
+from emulator import EmulatorServer, Fault, World
 from extract.retry import RetryPolicy, call_with_retry
 from extract.run import run_extract
 from tests.conftest import query

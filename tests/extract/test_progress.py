@@ -9,8 +9,8 @@ import re
 
 import pytest
 
+from emulator import EmulatorServer
 from extract import progress
-from extract.emulator import EmulatorServer
 from extract.run import run_extract
 from tests.conftest import query, settings_for
 

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from extract.emulator import Clock, EmulatorServer, Fault
+from emulator import Clock, EmulatorServer, Fault
 from extract.pagination import page_limit
 from extract.quota import next_reset, pacific_day
 from extract.run import run_extract

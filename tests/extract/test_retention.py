@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from emulator import Clock, EmulatorServer, World
 from extract.database import ConnectionInfo, pipeline_lock
-from extract.emulator import Clock, EmulatorServer, World
 from extract.retention import compact, main, mark_transformed
 from extract.run import run_extract
 from flows import transform

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from googleapiclient.discovery import build
 
-from extract.emulator import EmulatorServer
+from emulator import EmulatorServer
 from extract.run import run_extract
 from tests.conftest import query, settings_for
 from tests.extract.faultkit import expected as expected_run

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from emulator import Clock, EmulatorServer, World
 from extract.database import ConnectionInfo
-from extract.emulator import Clock, EmulatorServer, World
 from extract.run import run_extract
 from flows import transform
 from tests.conftest import EMULATOR_START, create_database, settings_for

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from emulator import Clock, EmulatorServer, Fault, World
 from extract import database
-from extract.emulator import Clock, EmulatorServer, Fault, World
 from tests.conftest import EMULATOR_START, env_for, settings_for
 
 pytestmark = pytest.mark.slow

@@ -46,7 +46,7 @@ def test_bad_usage_exits_2() -> None:
 @pytest.mark.slow
 def test_extract_progress_is_plain_log_lines_when_not_on_a_terminal(warehouse) -> None:
     """Piped (cron, CI): one log line per finished step with the totals, no control codes."""
-    from extract.emulator import Clock, EmulatorServer, World
+    from emulator import Clock, EmulatorServer, World
     from tests.conftest import EMULATOR_START, env_for
 
     world = World.small()
@@ -111,7 +111,7 @@ def test_unreachable_database_is_one_line_and_exit_3(command: str, tmp_path: Pat
 @pytest.mark.slow
 def test_a_failed_run_is_one_line_without_traceback(warehouse) -> None:
     """An unknown channel fails the flow run: `ytw run` says so in one line, exit 1."""
-    from extract.emulator import Clock, EmulatorServer, World
+    from emulator import Clock, EmulatorServer, World
     from tests.conftest import EMULATOR_START, env_for
 
     world = World.small()

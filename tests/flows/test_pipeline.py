@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import pytest
 
+from emulator import Clock, EmulatorServer, World
 from extract import database
-from extract.emulator import Clock, EmulatorServer, World
 from extract.settings import state_dir
 from tests.conftest import EMULATOR_START, env_for, query
 

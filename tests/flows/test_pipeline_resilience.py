@@ -9,7 +9,7 @@ import logging
 
 import pytest
 
-from extract.emulator import Clock, EmulatorServer, Fault
+from emulator import Clock, EmulatorServer, Fault
 from flows.pipeline import pipeline  # imports Prefect, which sets up logging: before caplog
 from tests.conftest import EMULATOR_START, query
 from tests.extract.faultkit import KEY, expected, paged_world, tables_containing

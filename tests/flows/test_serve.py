@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
+from emulator import Clock, EmulatorServer, World
 from extract.database import ConnectionInfo
-from extract.emulator import Clock, EmulatorServer, World
 from tests.conftest import EMULATOR_START, env_for, query
 
 pytestmark = pytest.mark.slow

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from emulator import Clock, EmulatorServer, World
 from extract.database import ConnectionInfo
-from extract.emulator import Clock, EmulatorServer, World
 from extract.settings import project_root
 from tests.browser import chromium
 from tests.conftest import EMULATOR_START, env_for

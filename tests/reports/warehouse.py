@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from emulator import Clock, EmulatorServer, World
+from emulator.mutations import Mutations
 from extract.database import ConnectionInfo
-from extract.emulator import Clock, EmulatorServer, World
-from extract.emulator.mutations import Mutations
 from extract.run import run_extract
 from flows import transform
 from tests.conftest import EMULATOR_START, settings_for

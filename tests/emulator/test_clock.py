@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from extract.emulator import Clock
+from emulator import Clock
 
 START = datetime(2026, 11, 2, 12, 0, 0, 750_000, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from googleapiclient.errors import HttpError
 
-from extract.emulator import EmulatorServer, World
-from extract.emulator.world import Playlist
+from emulator import EmulatorServer, World
+from emulator.world import Playlist
 
 from .conftest import fetch_all, make_client, raw_get, raw_json
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
-from extract.emulator import api
+from emulator import api
 
 
 def method_name(text: str) -> str:

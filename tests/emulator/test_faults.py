@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from googleapiclient.errors import HttpError
 
-from extract.emulator import EmulatorServer, Fault, FaultPlan, World
-from extract.emulator.__main__ import build_parser
+from emulator import EmulatorServer, Fault, FaultPlan, World
+from emulator.__main__ import build_parser
 
 from .conftest import fetch_all, make_client
 
@@ -510,7 +510,7 @@ def test_cli_starts_with_faults_and_a_daily_quota(tmp_path: Path) -> None:
     rules = tmp_path / "faults.json"
     rules.write_text(json.dumps([{"kind": "error", "reason": "backendError", "times": 1}]))
     process = subprocess.Popen(
-        [sys.executable, "-m", "extract.emulator", "--port", "0", "--small", "--frozen",
+        [sys.executable, "-m", "emulator", "--port", "0", "--small", "--frozen",
          "--start", "2026-11-02T12:00:00Z", "--faults", str(rules), "--daily-quota", "2"],
         cwd=ROOT,
         stdout=subprocess.PIPE,

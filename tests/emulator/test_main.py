@@ -1,4 +1,4 @@
-"""``python -m extract.emulator``: the one-line banner, serving, clean stop on SIGTERM."""
+"""``python -m emulator``: the one-line banner, serving, clean stop on SIGTERM."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ import sys
 from pathlib import Path
 from urllib.request import urlopen
 
-from extract.emulator.__main__ import main
+from emulator.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_serves_until_sigterm() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "extract.emulator", "--port", "0", "--small", "--frozen",
+        [sys.executable, "-m", "emulator", "--port", "0", "--small", "--frozen",
          "--start", "2026-11-02T12:00:00Z", "--seed", "42"],
         cwd=ROOT,
         stdout=subprocess.PIPE,

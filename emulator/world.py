@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from extract.emulator import corpus
+from emulator import corpus
 
 Availability = Literal["public", "private", "deleted"]
 

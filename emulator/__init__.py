@@ -5,7 +5,7 @@ statistics that grow with time); ``EmulatorServer`` serves it over HTTP in the r
 format, driven by a ``Clock``; ``Fault`` rules, ``Mutations`` and ``Rewrite`` rules script
 failures and bad data. Standard library only.
 
-    from extract.emulator import Clock, EmulatorServer, World
+    from emulator import Clock, EmulatorServer, World
 
     with EmulatorServer(World.small(), Clock(frozen=True)) as server:
         ...  # googleapiclient build(..., client_options={"api_endpoint": server.url})
@@ -13,12 +13,12 @@ failures and bad data. Standard library only.
 
 from __future__ import annotations
 
-from extract.emulator.clock import Clock
-from extract.emulator.faults import Fault, FaultPlan
-from extract.emulator.mutations import Mutations
-from extract.emulator.rewrites import Rewrite, Rewrites
-from extract.emulator.server import EmulatorServer
-from extract.emulator.world import ChartNotFound, World, WorldSpec
+from emulator.clock import Clock
+from emulator.faults import Fault, FaultPlan
+from emulator.mutations import Mutations
+from emulator.rewrites import Rewrite, Rewrites
+from emulator.server import EmulatorServer
+from emulator.world import ChartNotFound, World, WorldSpec
 
 __all__ = [
     "ChartNotFound",

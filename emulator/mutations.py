@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from extract.emulator.world import Availability, Playlist, PlaylistItem, Video, World
+from emulator.world import Availability, Playlist, PlaylistItem, Video, World
 
 STATISTICS_KEYS = ("viewCount", "likeCount", "dislikeCount", "favoriteCount", "commentCount")
 # Parts a video resource can lose ("id" is the resource itself, so it cannot).

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from extract.emulator import EmulatorServer, Rewrite, Rewrites, World
-from extract.emulator.rewrites import parse_path, set_at
+from emulator import EmulatorServer, Rewrite, Rewrites, World
+from emulator.rewrites import parse_path, set_at
 
 from .conftest import FROZEN_AT, fetch_all, make_client, raw_get
 

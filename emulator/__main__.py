@@ -1,4 +1,4 @@
-"""Run the emulator: ``python -m extract.emulator --port 8765`` (also ``ytw emulator``).
+"""Run the emulator: ``python -m emulator --port 8765`` (also ``ytw emulator``).
 
 Prints one line with the URL, the tracked channel ids (ready for ``YOUTUBE_CHANNEL_IDS``) and the
 region codes, then serves until Ctrl-C or SIGTERM. ``--faults rules.json`` and ``--daily-quota N``
@@ -15,10 +15,10 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from extract.emulator.clock import Clock
-from extract.emulator.faults import Fault, parse_rules
-from extract.emulator.server import EmulatorServer
-from extract.emulator.world import World
+from emulator.clock import Clock
+from emulator.faults import Fault, parse_rules
+from emulator.server import EmulatorServer
+from emulator.world import World
 
 
 def _instant(text: str) -> datetime:
@@ -51,7 +51,7 @@ def _units(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m extract.emulator",
+        prog="python -m emulator",
         description="Serve a synthetic YouTube Data API v3 on a local port.",
     )
     parser.add_argument(

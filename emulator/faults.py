@@ -62,8 +62,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from extract.emulator import api
-from extract.emulator.rules import CallRule, RuleBook
+from emulator import api
+from emulator.rules import CallRule, RuleBook
 
 FaultKind = Literal["error", "slow", "reset", "malformed", "runaway_pages", "repeated_token"]
 KINDS: tuple[str, ...] = (

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-from extract.emulator import EmulatorServer, World
+from emulator import EmulatorServer, World
 
 from .conftest import API_KEY, FROZEN_AT, raw_get, raw_json
 
@@ -110,7 +110,7 @@ def test_date_header_is_the_clock_and_statistics_can_be_recomputed(
 
 
 def test_running_clock_date_header(world: World, new_server: Callable[..., EmulatorServer]) -> None:
-    from extract.emulator import Clock
+    from emulator import Clock
 
     server = new_server(clock=Clock(not_before=world.as_of))
     response, _ = raw_get(_url(server, "i18nRegions", "part=snippet&key=k"))

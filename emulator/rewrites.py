@@ -47,7 +47,7 @@ from datetime import datetime
 from email.utils import format_datetime
 from typing import Any, ClassVar, Literal
 
-from extract.emulator.rules import CallRule, RuleBook
+from emulator.rules import CallRule, RuleBook
 
 Action = Literal["set", "insert_items", "duplicate_item", "date"]
 ACTIONS: tuple[str, ...] = ("set", "insert_items", "duplicate_item", "date")

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from extract.emulator.corpus import YOUTUBE_CATEGORY_CHANNEL_ID
-from extract.emulator.world import (
+from emulator.corpus import YOUTUBE_CATEGORY_CHANNEL_ID
+from emulator.world import (
     VIDEO_KIND,
     Category,
     Channel,

@@ -8,7 +8,7 @@ import pytest
 from googleapiclient.discovery import Resource
 from googleapiclient.errors import HttpError
 
-from extract.emulator import EmulatorServer, World
+from emulator import EmulatorServer, World
 
 from .conftest import FROZEN_AT, fetch_all, make_client
 

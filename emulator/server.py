@@ -43,12 +43,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
-from extract.emulator import api
-from extract.emulator.clock import Clock
-from extract.emulator.faults import Fault, FaultPlan, parse_rules
-from extract.emulator.mutations import Mutations
-from extract.emulator.rewrites import Rewrite, Rewrites, parse_rewrites
-from extract.emulator.world import World
+from emulator import api
+from emulator.clock import Clock
+from emulator.faults import Fault, FaultPlan, parse_rules
+from emulator.mutations import Mutations
+from emulator.rewrites import Rewrite, Rewrites, parse_rewrites
+from emulator.world import World
 
 API_PREFIX = "/youtube/v3/"
 ADMIN_PREFIX = "/emulator/"

@@ -11,7 +11,7 @@ import httplib2
 import pytest
 from googleapiclient.discovery import Resource, build
 
-from extract.emulator import Clock, EmulatorServer, World
+from emulator import Clock, EmulatorServer, World
 
 FROZEN_AT = datetime(2026, 11, 2, 12, 0, 0, tzinfo=UTC)
 API_KEY = "test-key"
