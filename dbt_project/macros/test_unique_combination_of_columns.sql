@@ -1,6 +1,6 @@
 {#
-    Generic test: the combination of `combination_of_columns` is unique in the model.
-    (dbt_utils has one, but the dbt package hub is unreachable here.)
+    Generic test: the combination of `combination_of_columns` is unique in the model (as
+    dbt_utils' test of the same name; the project depends on no dbt package).
 #}
 {% test unique_combination_of_columns(model, combination_of_columns) %}
     select

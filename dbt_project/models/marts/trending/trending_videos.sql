@@ -16,7 +16,6 @@
         materialized='incremental',
         unique_key=['captured_at', 'region_code', 'chart_category_id', 'chart_rank'],
         incremental_strategy='append_new',
-        on_schema_change='append_new_columns',
         pre_hook="{{ avoid_nested_loops() }}",
         indexes=indexes([
             index(['captured_at'], 'brin'),

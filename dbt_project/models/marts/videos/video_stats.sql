@@ -17,7 +17,6 @@
         materialized='incremental',
         unique_key=['captured_at', 'video_id'],
         incremental_strategy='append_new',
-        on_schema_change='append_new_columns',
         pre_hook="{{ avoid_nested_loops() }}",
         indexes=indexes([index(['captured_at'], 'brin')]),
     )

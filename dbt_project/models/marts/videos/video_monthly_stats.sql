@@ -9,7 +9,6 @@
         materialized='incremental',
         unique_key=['video_id', 'month'],
         incremental_strategy='delete+insert',
-        on_schema_change='append_new_columns',
     )
 }}
 {%- set cutoff = incremental_cutoff_date('last_stats_date', 1, month_start=true) %}

@@ -13,7 +13,6 @@
         materialized='incremental',
         unique_key=['video_id', 'region_code'],
         incremental_strategy='delete+insert',
-        on_schema_change='append_new_columns',
     )
 }}
 {%- set incremental = is_incremental() %}

@@ -11,7 +11,6 @@
         materialized='incremental',
         unique_key=['video_id', 'stats_date'],
         incremental_strategy='delete+insert',
-        on_schema_change='append_new_columns',
         indexes=[{'columns': ['stats_date']}],
     )
 }}

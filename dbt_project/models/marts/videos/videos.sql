@@ -11,7 +11,6 @@
         materialized='incremental',
         unique_key='video_id',
         incremental_strategy='delete+insert',
-        on_schema_change='append_new_columns',
         pre_hook="{{ avoid_nested_loops() }}",
     )
 }}
