@@ -75,8 +75,7 @@ def _rows_landing(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         ),
         (
             "",
-            f"vs the seed's per-row SELECT + UPDATE/INSERT + COMMIT "
-            f"({rate['per_row']:,.0f} rows/s)",
+            f"vs a per-row SELECT + UPDATE/INSERT + COMMIT ({rate['per_row']:,.0f} rows/s)",
             f"{ratios['over_per_row']:.0f}×",
             f"≥ 100×: {_ok(meets['over_per_row'])} (a bare COPY: "
             f"{ratios['prerendered_copy_over_per_row']:.0f}×)",

@@ -3,7 +3,8 @@
 Requirement: with a history of at least 5 million ``video_stats`` rows (5,400 videos hourly
 for 40 days), one incremental ``dbt build`` that adds one more capture takes at most 10% of a
 full refresh, and at most 1.5x the same incremental run on a 10x shorter history; and the
-snapshot history costs far fewer bytes per row than the TrendVault seed's 6-7 GB/year.
+snapshot history costs far fewer bytes per row than the 6-7 GB a year estimated for a
+snapshot-table design.
 
 What it does, in a throwaway PostgreSQL (pgserver) under a temporary folder:
 
@@ -71,8 +72,8 @@ from flows.env import prepare, use_connection
 RESULTS = Path(__file__).resolve().parent / "results"
 MAX_INCREMENTAL_OVER_FULL = 0.10
 MAX_LARGE_OVER_SMALL = 1.5
-SEED_GB_PER_YEAR = (6.0, 7.0)  # the TrendVault seed's estimate for 5,400 videos hourly
-# "Beat it by a wide margin", read as: at most half the seed's low estimate.
+SEED_GB_PER_YEAR = (6.0, 7.0)  # a snapshot-table design's estimate for 5,400 videos hourly
+# At most half that design's low estimate.
 MAX_GB_PER_YEAR = SEED_GB_PER_YEAR[0] / 2
 YEAR_ROWS = 5400 * 8760  # video_stats rows a year of hourly captures of 5,400 videos adds
 SLOWEST = 8
@@ -483,7 +484,7 @@ def render_markdown(result: dict[str, Any]) -> str:
             "video_stats GB/year, 5,400 videos hourly",
             f"{st_small['projected_gb_per_year']:.2f}",
             f"{st_large['projected_gb_per_year']:.2f}",
-            f"≤ {r['gb_per_year_target']:g} (seed: {seed[0]:g}–{seed[1]:g}): "
+            f"≤ {r['gb_per_year_target']:g} (snapshot-table design: {seed[0]:g}–{seed[1]:g}): "
             f"{_ok(r['storage_ok'])}",
         ),
         (

@@ -1,5 +1,5 @@
 """Raw landing throughput: ``RawStore.land_page`` against the limit (a bare COPY of the same
-rows) and against the replaced system's method (a SELECT, then an UPDATE or an INSERT, and a
+rows) and against a per-row upsert (a SELECT, then an UPDATE or an INSERT, and a
 commit, per video).
 
 Requirements: landing pages the way the extractor does (one transaction per 50-item page,
@@ -17,7 +17,7 @@ The ways, each into a fresh table:
   streamed into one COPY in one transaction;
 - ``bare_copy_prerendered``: only the COPY of those bytes, rendered beforehand (the
   server's ceiling);
-- ``per_row``: the TrendVault seed's method, reimplemented: per video, ``SELECT`` it by id
+- ``per_row``: a per-row upsert, as many collectors land rows: per video, ``SELECT`` it by id
   from a table keyed by video id, then ``UPDATE`` it or ``INSERT`` it (the item as jsonb,
   encoded by psycopg2's ``Json``, the capture time), then ``COMMIT``; the server's default
   settings (synchronous commit). Half the videos are new (INSERT), half seen before
@@ -74,7 +74,7 @@ LABELS = {
     "land_page": "`RawStore.land_page` (a transaction per page of 50, ledger row)",
     "bare_copy": "bare COPY, one transaction (rendering included)",
     "bare_copy_prerendered": "bare COPY of rows rendered beforehand (the server's ceiling)",
-    "per_row": "per-row SELECT + UPDATE/INSERT + COMMIT (the seed's method)",
+    "per_row": "per-row SELECT + UPDATE/INSERT + COMMIT (per-row upsert)",
     "per_row_async": "per-row, with `synchronous_commit = off`",
 }
 
@@ -223,7 +223,7 @@ def per_row_items(items: list[dict[str, Any]], rows: int) -> list[dict[str, Any]
 def time_per_row(
     conn_info: ConnectionInfo, items: list[dict[str, Any]], synchronous: bool
 ) -> float:
-    """Seconds for the seed's method: per video SELECT, then UPDATE or INSERT, then COMMIT."""
+    """Seconds for a per-row upsert: per video SELECT, then UPDATE or INSERT, then COMMIT."""
     table = _fresh_table(conn_info, "seed_videos", SEED_TABLE_SHAPE)
     conn = conn_info.connect()
     try:

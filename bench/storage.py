@@ -1,8 +1,8 @@
 """Storage: bytes per ``video_stats`` row and per year for 5,400 videos hourly, with and
 without the raw retention policy (``extract.retention``), and proof that it loses nothing.
 
-Requirement (from the issue): a year under 1 GB without losing history; the TrendVault seed
-estimated 6-7 GB a year for its history of 5,400 videos hourly.
+Target: a year under 1 GB without losing history (a snapshot-table design is estimated at
+6-7 GB a year for 5,400 videos hourly).
 
 In a throwaway PostgreSQL:
 
@@ -303,7 +303,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         "",
         f"Target: a year under {result['target_gb_per_year']:g} GB: "
         + ("met." if result["meets_target"] else "**missed**")
-        + f" (TrendVault seed estimate: {result['seed_gb_per_year'][0]:g}–"
+        + f" (snapshot-table design's estimate: {result['seed_gb_per_year'][0]:g}–"
         f"{result['seed_gb_per_year'][1]:g} GB).",
     ]
     return "\n".join(lines)

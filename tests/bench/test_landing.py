@@ -36,4 +36,4 @@ def test_landing_benchmark_smoke(warehouse: ConnectionInfo) -> None:
     assert ratios["over_per_row"] > 1
     assert result["per_row_extrapolated_seconds"]["per_row"] > result["seconds"]["land_page"]
     report = render_markdown(result)
-    assert "`RawStore.land_page`" in report and "the seed's method" in report
+    assert "`RawStore.land_page`" in report and "per-row upsert" in report
