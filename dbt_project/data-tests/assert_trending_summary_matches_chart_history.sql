@@ -1,6 +1,6 @@
 {#
     Cross-model invariant: for the videos on the latest charts, the incrementally folded
-    trending_summary (hours on chart, best rank, first/last sighting) equals what their
+    trending_summary (captures on the chart, best rank, first/last sighting) equals what their
     whole chart history in trending_videos says.
 #}
 with
@@ -29,7 +29,7 @@ history as (
     select
         trending_videos.video_id,
         trending_videos.region_code,
-        count(distinct trending_videos.run_id) as hours_on_chart,
+        count(distinct trending_videos.run_id) as captures_on_chart,
         min(trending_videos.chart_rank) as best_rank,
         min(trending_videos.captured_at) as first_seen_at,
         max(trending_videos.captured_at) as last_seen_at
@@ -44,8 +44,8 @@ history as (
 select
     summary.video_id,
     summary.region_code,
-    summary.hours_on_chart,
-    history.hours_on_chart as history_hours_on_chart
+    summary.captures_on_chart,
+    history.captures_on_chart as history_captures_on_chart
 from summary
 left join history
     on
@@ -53,7 +53,7 @@ left join history
         and summary.region_code = history.region_code
 where
     history.video_id is null
-    or summary.hours_on_chart <> history.hours_on_chart
+    or summary.captures_on_chart <> history.captures_on_chart
     or summary.best_rank <> history.best_rank
     or summary.first_seen_at <> history.first_seen_at
     or summary.last_seen_at <> history.last_seen_at

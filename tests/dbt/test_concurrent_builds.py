@@ -194,18 +194,18 @@ def test_an_overlapping_build_does_not_fold_a_capture_twice(
             select
                 video_id,
                 region_code,
-                count(distinct run_id) as hours_on_chart,
+                count(distinct run_id) as captures_on_chart,
                 min(chart_rank) as best_rank,
                 min(captured_at) as first_seen_at,
                 max(captured_at) as last_seen_at
             from marts.trending_videos
             group by video_id, region_code
         )
-        select summary.video_id, summary.region_code, summary.hours_on_chart,
-            history.hours_on_chart
+        select summary.video_id, summary.region_code, summary.captures_on_chart,
+            history.captures_on_chart
         from marts.trending_summary as summary
         full join history using (video_id, region_code)
-        where summary.hours_on_chart is distinct from history.hours_on_chart
+        where summary.captures_on_chart is distinct from history.captures_on_chart
             or summary.best_rank is distinct from history.best_rank
             or summary.first_seen_at is distinct from history.first_seen_at
             or summary.last_seen_at is distinct from history.last_seen_at

@@ -387,26 +387,28 @@ def test_trending_videos_are_the_charts_at_each_capture(history: History) -> Non
     assert got == expected
 
 
-def test_trending_summary_counts_hours_and_best_rank(history: History) -> None:
+def test_trending_summary_counts_captures_and_best_rank(history: History) -> None:
     world = history.world
     expected: dict[tuple[str, str], dict] = {}
     for at in history.captures:
         for region, ids in charts(world, at).items():
             for rank, video_id in enumerate(ids, 1):
                 entry = expected.setdefault(
-                    (video_id, region), {"hours": 0, "best": rank, "first": at}
+                    (video_id, region), {"captures": 0, "best": rank, "first": at}
                 )
-                entry["hours"] += 1
+                entry["captures"] += 1
                 entry["best"] = min(entry["best"], rank)
                 entry["last"] = at
     got = rows_by(
         history,
-        "select video_id, region_code, hours_on_chart, best_rank, first_seen_at, last_seen_at "
+        "select video_id, region_code, captures_on_chart, best_rank, first_seen_at, last_seen_at "
         "from marts.trending_summary",
         key_width=2,
     )
-    assert got == {k: (e["hours"], e["best"], e["first"], e["last"]) for k, e in expected.items()}
-    assert any(e["hours"] > 1 for e in expected.values())
+    assert got == {
+        k: (e["captures"], e["best"], e["first"], e["last"]) for k, e in expected.items()
+    }
+    assert any(e["captures"] > 1 for e in expected.values())
 
 
 def test_regions_and_categories_are_the_reference_data(history: History) -> None:

@@ -372,7 +372,7 @@ with latest as (
                               order by captured_at desc, run_id desc) as recency
     from marts.trending_videos
 )
-select t.chart_rank, t.title, t.channel_title, t.view_count, s.hours_on_chart, s.best_rank,
+select t.chart_rank, t.title, t.channel_title, t.view_count, s.captures_on_chart, s.best_rank,
        (select count(*) from marts.trending_summary r where r.video_id = t.video_id), t.video_id
 from marts.trending_videos as t
 inner join latest as l using (region_code, chart_category_id, run_id)
@@ -390,7 +390,7 @@ def _chart_rows(page: RenderedPage) -> list[tuple]:
             r["Video"],
             r["Channel"],
             r["Views"],
-            r["Trending (hours)"],
+            r["Trending (captures)"],
             r["Best rank"],
             r["Regions"],
             r["__link"],
@@ -442,12 +442,12 @@ def test_trending_shows_the_latest_chart_of_the_selected_region(
     assert page.text("h2") == f"Latest chart: {label}, All categories"
 
     history = marts.rows(
-        "select title, hours_on_chart, best_rank from marts.trending_summary "
-        "where region_code = %s order by hours_on_chart desc, best_rank, video_id",
+        "select title, captures_on_chart, best_rank from marts.trending_summary "
+        "where region_code = %s order by captures_on_chart desc, best_rank, video_id",
         (region,),
     )
     rows = page.table(f"Every video that trended in {label}")["rows"]
-    assert [(r["Video"], r["Trending (hours)"], r["Best rank"]) for r in rows] == [
+    assert [(r["Video"], r["Trending (captures)"], r["Best rank"]) for r in rows] == [
         (t, str(h), str(b)) for t, h, b in history
     ]
 
@@ -504,13 +504,13 @@ def test_video_page_shows_history_gains_and_trending_with_the_title_as_text(
     assert len(gains) == 3  # four days of captures
 
     trending = marts.rows(
-        "select r.region_name, s.best_rank, s.hours_on_chart from marts.trending_summary s "
+        "select r.region_name, s.best_rank, s.captures_on_chart from marts.trending_summary s "
         "inner join marts.regions r using (region_code) where s.video_id = %s "
         "order by s.best_rank, s.region_code",
         (video_id,),
     )
     rows = page.table("Trending history")["rows"]
-    assert trending and [(r["Region"], r["Best rank"], r["Trending (hours)"]) for r in rows] == [
+    assert trending and [(r["Region"], r["Best rank"], r["Trending (captures)"]) for r in rows] == [
         (name, str(best), str(hours)) for name, best, hours in trending
     ]
     ranks = page.chart("Trending history")["series"]

@@ -8,7 +8,7 @@ select
     trending_summary.channel_title,
     trending_summary.first_seen_at,
     trending_summary.last_seen_at,
-    trending_summary.hours_on_chart,
+    trending_summary.captures_on_chart,
     trending_summary.best_rank
 from (select 1) as at_least_one_row
 left join marts.trending_summary on true

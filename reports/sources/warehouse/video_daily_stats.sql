@@ -1,8 +1,7 @@
 -- grain: one row per video per UTC day with a capture (marts.video_daily_stats): end-of-day
--- counts and the day's gains, for the last 90 days of history (the video pages' charts; the
--- overview and channel pages read 7). All of it would be every video's every day: 2M rows a
--- year of 5,400 videos, 1.1-1.8 s to query at 156 days (python -m bench.dbt_scale), and all of
--- it shipped to every browser. One all-NULL row when the mart is empty (see channels.sql).
+-- counts and the day's gains, for the last 90 days of history (the video pages' charts). All
+-- of it would be every video's every day (2M rows a year of 5,400 videos), all of it shipped
+-- to every browser. One all-NULL row when the mart is empty (see channels.sql).
 select
     video_daily_stats.video_id,
     video_daily_stats.stats_date,

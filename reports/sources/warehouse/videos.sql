@@ -19,6 +19,9 @@ select
     videos.is_comment_count_hidden,
     videos.engagement_rate,
     videos.views_per_day,
+    videos.views_gained_7d,
+    videos.views_gained_30d,
+    videos.count_trending_regions,
     videos.first_captured_at,
     videos.last_captured_at
 from (select 1) as at_least_one_row

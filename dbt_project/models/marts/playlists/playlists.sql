@@ -15,29 +15,8 @@ playlist_videos as (
     select * from {{ ref('playlist_videos') }}
 ),
 
-video_daily_stats as (
-    select * from {{ ref('video_daily_stats') }}
-),
-
-latest_day as (
-    select max(stats_date) as stats_date
-    from video_daily_stats
-),
-
-recent_gains as (
-    select
-        video_daily_stats.video_id,
-        sum(
-            case
-                when video_daily_stats.stats_date > {{ dbt.dateadd('day', -7, 'latest_day.stats_date') }}
-                    then video_daily_stats.views_gained
-            end
-        ) as views_gained_7d,
-        sum(video_daily_stats.views_gained) as views_gained_30d
-    from video_daily_stats
-    inner join latest_day
-        on video_daily_stats.stats_date > {{ dbt.dateadd('day', -30, 'latest_day.stats_date') }}
-    group by video_daily_stats.video_id
+video_gains as (
+    select * from {{ ref('int_video_gains_summed') }}
 ),
 
 available_videos as (
@@ -69,11 +48,11 @@ totals as (
         cast(sum(available_videos.like_count) as bigint) as total_likes,
         cast(round(avg(available_videos.view_count), 2) as numeric(20, 2)) as avg_views,
         cast(round(avg(available_videos.like_count), 2) as numeric(20, 2)) as avg_likes,
-        cast(sum(recent_gains.views_gained_7d) as bigint) as views_gained_7d,
-        cast(sum(recent_gains.views_gained_30d) as bigint) as views_gained_30d
+        cast(sum(video_gains.views_gained_7d) as bigint) as views_gained_7d,
+        cast(sum(video_gains.views_gained_30d) as bigint) as views_gained_30d
     from available_videos
-    left join recent_gains
-        on available_videos.video_id = recent_gains.video_id
+    left join video_gains
+        on available_videos.video_id = video_gains.video_id
     group by available_videos.playlist_id
 ),
 

@@ -1,6 +1,6 @@
 {#
     grain: one row per video per region that has charted there: first and last capture on
-    any of the region's charts, hours on the chart (hourly captures it appeared in), best
+    any of the region's charts, captures on the chart (the extract runs it appeared in), best
     rank (any category chart of the region) and the latest title and channel.
     Incremental: folds into each row's previous totals the captures newer than that row's
     own last_seen_at (counts add up, first sightings are kept), reading only the chart
@@ -17,6 +17,10 @@
 }}
 {%- set incremental = is_incremental() %}
 {%- set cutoff = incremental_cutoff('last_seen_at') %}
+{%- if execute and incremental %}
+    {#- the totals are folded into the stored ones: a table without them needs a full build -#}
+    {%- do require_column('captures_on_chart') %}
+{%- endif %}
 
 with
 
@@ -56,8 +60,8 @@ new_totals as (
         region_code,
         min(captured_at) as first_seen_at,
         max(captured_at) as last_seen_at,
-        -- one capture per hourly run: charts of one run count once
-        count(distinct run_id) as hours_on_chart,
+        -- one capture per run: the region's charts of one run count once
+        count(distinct run_id) as captures_on_chart,
         min(chart_rank) as best_rank
     from new_entries
     group by video_id, region_code
@@ -70,7 +74,7 @@ combined as (
         {% if incremental %}
             coalesce(previous.first_seen_at, new_totals.first_seen_at) as first_seen_at,
             new_totals.last_seen_at,
-            coalesce(previous.hours_on_chart, 0) + new_totals.hours_on_chart as hours_on_chart,
+            coalesce(previous.captures_on_chart, 0) + new_totals.captures_on_chart as captures_on_chart,
             case
                 when previous.best_rank < new_totals.best_rank then previous.best_rank
                 else new_totals.best_rank
@@ -78,7 +82,7 @@ combined as (
         {% else %}
             new_totals.first_seen_at,
             new_totals.last_seen_at,
-            new_totals.hours_on_chart,
+            new_totals.captures_on_chart,
             new_totals.best_rank,
         {% endif %}
         latest_entry.title,
@@ -107,7 +111,7 @@ final as (
         channel_title,
         first_seen_at,
         last_seen_at,
-        hours_on_chart,
+        captures_on_chart,
         best_rank
     from combined
 )

@@ -7,9 +7,8 @@
     Append-only and incremental on capture time, with a lookback for late pages: entries
     already stored are never rewritten, and the primary key (captured_at, region_code,
     chart_category_id, chart_rank) is enforced by the insert itself (append_new), so builds
-    that overlap cannot store an entry twice. The last two indexes serve the report sources (each
-    chart's latest run; each chart's days): under a second at 20M video_stats rows
-    (python -m bench.dbt_scale).
+    that overlap cannot store an entry twice. The last two indexes serve the views
+    trending_charts_latest (each chart's latest run) and trending_daily (each chart's days).
 #}
 {{
     config(

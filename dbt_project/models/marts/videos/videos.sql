@@ -1,63 +1,23 @@
 {#
-    grain: one row per video: every video the API returned (videos.list for the tracked
-    channels, mostPopular charts for the rest), plus deleted or private videos known only as
-    placeholders in playlists. Attributes and counts are from the latest capture that
-    returned the video; `is_available` is from the latest observation of any kind (returned,
-    asked for but omitted by videos.list, or shown as a placeholder in a playlist).
-    Incremental: merges what was observed since the last build into the previous state.
+    grain: one row per video (video_id): every video the API returned (videos.list for the
+    tracked channels, mostPopular charts for the rest), plus deleted or private videos known
+    only as placeholders in playlists. The latest state of each video comes from
+    int_videos_observed; this adds its category's name, whether its channel is tracked, the
+    ratios (engagement, views per day), the views gained over the last 7 and 30 days of
+    history (int_video_gains_summed) and the regions where it has charted (trending_summary).
 #}
-{{
-    config(
-        materialized='incremental',
-        unique_key='video_id',
-        incremental_strategy='delete+insert',
-        pre_hook="{{ avoid_nested_loops() }}",
-    )
-}}
-{%- set incremental = is_incremental() %}
-{%- set cutoff = incremental_cutoff('last_observed_at') %}
-{%- set attributes = [
-    'channel_id', 'channel_title', 'title', 'category_id', 'published_at',
-    'duration_iso8601', 'duration_seconds', 'privacy_status', 'view_count', 'like_count',
-    'comment_count', 'is_like_count_hidden', 'is_comment_count_hidden',
-] %}
-
 with
 
-video_items as (
-    -- read twice below, so computed once in full: only the columns used (not the staging
-    -- view's checks of every value)
-    select
-        video_id,
-        run_id,
-        request_key,
-        captured_at,
-        item_index,
-        {{ attributes | join(',\n        ') }}
-    from {{ ref('stg_youtube__videos') }}
-    where
-        not is_rejected
-        and captured_at > {{ cutoff }}
+videos_observed as (
+    select * from {{ ref('int_videos_observed') }}
 ),
 
-chart_entries as (
-    select * from {{ ref('stg_youtube__most_popular_videos') }}
-    where
-        not is_rejected
-        and captured_at > {{ cutoff }}
+video_gains as (
+    select * from {{ ref('int_video_gains_summed') }}
 ),
 
-video_requests as (
-    select * from {{ ref('int_video_requests_unnested') }}
-    where captured_at > {{ cutoff }}
-),
-
-playlist_items as (
-    select * from {{ ref('stg_youtube__playlist_items') }}
-    where
-        not is_rejected
-        and video_id is not null
-        and captured_at > {{ cutoff }}
+trending_summary as (
+    select * from {{ ref('trending_summary') }}
 ),
 
 channels as (
@@ -70,167 +30,26 @@ video_categories as (
     where not is_rejected
 ),
 
-returned as (
-    {% for relation, priority in [('video_items', 1), ('chart_entries', 2)] %}
-        select
-            video_id,
-            captured_at,
-            {{ priority }} as source_priority,
-            item_index,
-            {{ attributes | join(',\n            ') }}
-        from {{ relation }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-),
-
-latest_returned as (
-    select
-        *,
-        min(captured_at) over (partition by video_id) as first_captured_at,
-        max(captured_at) over (partition by video_id) as last_captured_at,
-        row_number() over (
-            partition by video_id
-            -- an id repeated on a page: its first copy
-            order by captured_at desc, source_priority asc, item_index asc
-        ) as capture_recency
-    from returned
-),
-
-omitted as (
-    -- asked for by id, not returned: deleted, made private, or never existed
-    select
-        video_requests.video_id,
-        video_requests.captured_at
-    from video_requests
-    left join video_items
-        on
-            video_requests.run_id = video_items.run_id
-            and video_requests.request_key = video_items.request_key
-            and video_requests.video_id = video_items.video_id
-    where video_items.video_id is null
-),
-
-placeholders as (
-    select
-        video_id,
-        captured_at,
-        title
-    from playlist_items
-    where is_placeholder
-),
-
-observations as (
-    select
-        video_id,
-        captured_at,
-        true as is_available
-    from returned
-
-    union all
-
-    select
-        video_id,
-        captured_at,
-        false as is_available
-    from omitted
-
-    union all
-
-    select
-        video_id,
-        captured_at,
-        false as is_available
-    from placeholders
-),
-
-latest_observation as (
-    select
-        *,
-        -- at equal times, evidence of unavailability wins
-        row_number() over (
-            partition by video_id
-            order by captured_at desc, case when is_available then 1 else 0 end asc
-        ) as observation_recency
-    from observations
-),
-
-placeholder_titles as (
-    select
-        video_id,
-        max(title) as title
-    from placeholders
-    group by video_id
-),
-
-observed as (
-    select
-        latest_observation.video_id,
-        latest_observation.is_available,
-        latest_observation.captured_at as last_observed_at,
-        latest_returned.first_captured_at,
-        latest_returned.last_captured_at,
-        placeholder_titles.title as placeholder_title,
-        {% for column in attributes -%}
-            latest_returned.{{ column }}{% if not loop.last %},{% endif %}
-        {% endfor %}
-    from latest_observation
-    left join latest_returned
-        on
-            latest_observation.video_id = latest_returned.video_id
-            and latest_returned.capture_recency = 1
-    left join placeholder_titles
-        on latest_observation.video_id = placeholder_titles.video_id
-    where latest_observation.observation_recency = 1
-),
-
-merged as (
-    {% if incremental %}
-        -- a video seen again keeps its first capture; one not returned since keeps its
-        -- last known attributes and counts
-        select
-            observed.video_id,
-            observed.is_available,
-            observed.last_observed_at,
-            coalesce(previous.first_captured_at, observed.first_captured_at)
-                as first_captured_at,
-            coalesce(observed.last_captured_at, previous.last_captured_at) as last_captured_at,
-            {% for column in attributes -%}
-                case
-                    when observed.last_captured_at is not null then observed.{{ column }}
-                    else previous.{{ column }}
-                end as {{ column }},
-            {% endfor %}
-            coalesce(previous.title, observed.placeholder_title) as fallback_title
-        from observed
-        left join {{ this }} as previous
-            on observed.video_id = previous.video_id
-    {% else %}
-        select
-            video_id,
-            is_available,
-            last_observed_at,
-            first_captured_at,
-            last_captured_at,
-            {% for column in attributes -%}
-                {{ column }},
-            {% endfor %}
-            placeholder_title as fallback_title
-        from observed
-    {% endif %}
-),
-
 with_age as (
     select
         *,
         {{ dbt.datediff('published_at', 'last_captured_at', 'second') }}
             as seconds_since_publish
-    from merged
+    from videos_observed
 ),
 
 tracked_channels as (
     select distinct channel_id
     from channels
     where channel_id is not null
+),
+
+trending_regions as (
+    select
+        video_id,
+        count(distinct region_code) as count_trending_regions
+    from trending_summary
+    group by video_id
 ),
 
 category_names as (
@@ -250,7 +69,7 @@ final as (
         with_age.video_id,
         with_age.channel_id,
         with_age.channel_title,
-        coalesce(with_age.title, with_age.fallback_title) as title,
+        with_age.title,
         with_age.category_id,
         category_names.title as category_name,
         with_age.published_at,
@@ -291,6 +110,9 @@ final as (
             )
             as numeric(20, 2)
         ) as views_per_day,
+        video_gains.views_gained_7d,
+        video_gains.views_gained_30d,
+        coalesce(trending_regions.count_trending_regions, 0) as count_trending_regions,
         with_age.first_captured_at,
         with_age.last_captured_at,
         with_age.last_observed_at
@@ -301,6 +123,10 @@ final as (
         on
             with_age.category_id = category_names.category_id
             and category_names.name_preference = 1
+    left join video_gains
+        on with_age.video_id = video_gains.video_id
+    left join trending_regions
+        on with_age.video_id = trending_regions.video_id
 )
 
 select * from final
