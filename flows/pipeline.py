@@ -21,6 +21,10 @@ asked for nor landed again) when the database went away mid-run and is back with
 failed with a ``DatabaseError``: ``ytw run`` exits 3 with one line), nor for what a retry
 cannot fix: configuration, a bad key, the day's quota; API errors were already retried
 request by request.
+
+Prefect reads its settings when it is imported, and importing this module imports it: call
+``flows.env.prepare()`` first (``ytw`` and ``flows.serve`` do), so Prefect's home, logging and
+telemetry are the project's. Importing sets nothing itself.
 """
 
 from __future__ import annotations
@@ -32,22 +36,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flows.env import prepare
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run as current_flow_run
+from prefect.runtime import task_run as current_task_run
+from prefect.states import Failed, State
 
-prepare()
-
-from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.artifacts import create_markdown_artifact  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.runtime import flow_run as current_flow_run  # noqa: E402
-from prefect.runtime import task_run as current_task_run  # noqa: E402
-from prefect.states import Failed, State  # noqa: E402
-
-from extract import database, retention  # noqa: E402
-from extract.errors import FatalApiError  # noqa: E402
-from extract.run import MODES, new_run_id, run_extract  # noqa: E402
-from extract.settings import ConfigError, Settings  # noqa: E402
-from flows import run_summary, transform  # noqa: E402
+from extract import database, retention
+from extract.errors import FatalApiError
+from extract.run import MODES, new_run_id, run_extract
+from extract.settings import ConfigError, Settings
+from flows import publish, run_summary, transform
 
 EXTRACT_RETRIES = 2
 # How long a lost database gets to come back before the extract task's retry is given up.
@@ -149,8 +149,6 @@ def retention_task(build_started: datetime, keep_days: float | None) -> dict[str
 @task(name="publish-site", cache_policy=NO_CACHE)
 def publish_task(folder: str) -> str:
     """Rebuild the Evidence site and the dbt docs into ``folder`` for a static web server."""
-    from flows import publish
-
     published = publish.publish(database.resolve(), Path(folder))
     get_run_logger().info("reports and dbt docs published in %s", published)
     return str(published)

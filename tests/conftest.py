@@ -14,31 +14,37 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg2
 import pytest
 
-# Before anything imports prefect or dbt: project state and Prefect home in a temp folder.
-os.environ["TUBEWAREHOUSE_HOME"] = tempfile.mkdtemp(prefix="tubewarehouse-test-")
-os.environ.pop("DATABASE_URL", None)
-_runtime = Path(os.environ["TUBEWAREHOUSE_HOME"]) / "run"
-_runtime.mkdir(mode=0o700)
-os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime))  # pgserver's socket fallback dir
-
-# Prefect's temporary server logs its shutdown after pytest has closed its streams.
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-
-from flows.env import prepare  # noqa: E402
-
-prepare()
-
-import psycopg2  # noqa: E402
-
-from emulator import Clock, EmulatorServer, World  # noqa: E402
-from extract.database import PIPELINE_LOCK_KEY, ConnectionInfo, from_url  # noqa: E402
-from extract.settings import Settings  # noqa: E402
+from emulator import Clock, EmulatorServer, World
+from extract.database import PIPELINE_LOCK_KEY, ConnectionInfo, from_url
+from extract.settings import Settings
+from flows.env import prepare
 
 EMULATOR_START = datetime(2026, 11, 2, 12, 0, 0, tzinfo=UTC)
 # Real API answers recorded by other projects (source and licences in its README).
 SAMPLES = Path(__file__).resolve().parent / "fixtures" / "youtube_api_samples"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Runs before any test module is collected, so before anything imports prefect or dbt
+    (both read their settings at import)."""
+    isolate_environment()
+
+
+def isolate_environment() -> None:
+    """This process's environment for tests: project state and Prefect home in a new
+    temporary folder, no ``DATABASE_URL``, the project's settings (telemetry off...) on top.
+    Processes the tests start inherit it."""
+    os.environ["TUBEWAREHOUSE_HOME"] = tempfile.mkdtemp(prefix="tubewarehouse-test-")
+    os.environ.pop("DATABASE_URL", None)
+    runtime = Path(os.environ["TUBEWAREHOUSE_HOME"]) / "run"
+    runtime.mkdir(mode=0o700)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))  # pgserver's socket fallback dir
+    # Prefect's temporary server logs its shutdown after pytest has closed its streams.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    prepare()
 
 
 @pytest.fixture(scope="session")
