@@ -1,5 +1,9 @@
 """Processes ``ytw`` starts, and how none of them outlives it.
 
+:func:`start` and :func:`stop` handle a long-lived child (a Prefect server); :func:`run` runs a
+command to its end with its output captured, a deadline, and the tail of that output in the
+error when it fails (npm and Evidence, through ``flows/npm.py``).
+
 A normal exit stops them; a ``kill -9`` of ``ytw`` runs no exit handler at all. So each one is
 started under ``flows/guard.py``: a small process leading a process group of its own, which
 Linux signals when ``ytw`` dies (``prctl(PR_SET_PDEATHSIG)``) and which then ends the whole
@@ -18,14 +22,17 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +40,10 @@ log = logging.getLogger(__name__)
 
 GUARD = Path(__file__).resolve().with_name("guard.py")
 STARTUP_TIMEOUT_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+# Lines of a failed command's output its error shows (see run).
+TAIL_LINES = 40
+# How long a command may linger after printing its done marker (see run).
+DONE_GRACE_SECONDS = 15
 
 
 class ChildError(RuntimeError):
@@ -60,6 +71,113 @@ def stop(proc: subprocess.Popen[Any], timeout: float = 10) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_STACK_FRAME = re.compile(r"^\s+at ")
+
+
+def tail(lines: Sequence[str], count: int = TAIL_LINES) -> str:
+    """The last lines of a command's output, without colour codes and JavaScript stack frames."""
+    kept = (_ANSI.sub("", line) for line in lines if not _STACK_FRAME.match(line))
+    return "\n".join(deque(kept, maxlen=count))
+
+
+def stop_group(proc: subprocess.Popen[Any]) -> None:
+    """End the process group started for ``proc`` (npm -> sh -> node): only our own children."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=10)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def run(
+    args: Sequence[str],
+    *,
+    what: str,
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout: float,
+    done_marker: str | None = None,
+    hint: str = "",
+) -> str:
+    """Run one command in ``cwd``, under the guard, and return its output (stdout and stderr).
+
+    Raises ChildError with the output's tail when it fails or outlives ``timeout`` (``hint``
+    is added when it cannot start at all). With ``done_marker``, a process that printed the
+    marker but does not exit within ``DONE_GRACE_SECONDS`` is stopped and counted as finished:
+    ``evidence sources`` keeps a database connection open after a failed query and would
+    otherwise never exit.
+    """
+    started = time.monotonic()
+    log.debug("running %s", " ".join(args))
+    lines: list[str] = []
+    marker_seen = threading.Event()
+    try:
+        # Leading a process group of its own: stop_group reaches npm's children, and none of
+        # them outlives this process, even killed with SIGKILL.
+        proc = start(
+            list(args),
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+    except OSError as exc:
+        raise ChildError(f"{what} could not start ({exc}). {hint}".rstrip()) from None
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            line = line.rstrip("\n")
+            lines.append(line)
+            log.debug("%s | %s", what, line)
+            if done_marker and done_marker in line:
+                marker_seen.set()
+
+    reader = threading.Thread(target=read, name=f"{what} output", daemon=True)
+    reader.start()
+    deadline = started + timeout
+    command = f"`{' '.join(args)}` in {cwd}"
+    try:
+        while proc.poll() is None:
+            if time.monotonic() > deadline:
+                stop_group(proc)
+                reader.join(timeout=5)
+                raise ChildError(
+                    f"{what} did not finish within {timeout:.0f} s ({command}). "
+                    f"Last lines of its output:\n{tail(lines)}"
+                )
+            if marker_seen.wait(timeout=0.2):
+                try:
+                    proc.wait(timeout=DONE_GRACE_SECONDS)
+                except subprocess.TimeoutExpired:
+                    log.debug("%s printed %r but did not exit: stopping it", what, done_marker)
+                    stop_group(proc)
+                break
+    except BaseException:
+        if proc.poll() is None:
+            stop_group(proc)
+        raise
+    reader.join(timeout=10)
+    elapsed = time.monotonic() - started
+    if proc.returncode != 0 and not marker_seen.is_set():
+        raise ChildError(
+            f"{what} failed (exit {proc.returncode}, {command}). "
+            f"Last lines of its output:\n{tail(lines)}"
+        )
+    log.info("%s done in %.1f s", what, elapsed)
+    return "\n".join(lines)
 
 
 def _free_port() -> int:

@@ -16,6 +16,7 @@ from emulator import Clock, EmulatorServer, World
 from extract import database
 from flows import children, reports, transform
 from flows.env import prepare, use_connection
+from flows.site_server import DEFAULT_URL
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def run_demo(runs: int = 2, seed: int = 42, build_reports: bool = True) -> None:
     print(f"\ndemo finished in {time.monotonic() - started:.0f}s. Where to look:")
     if site is not None:
         print(f"  reports:   built in {site}")
-        print(f"             `.venv/bin/ytw reports --serve` serves them on {reports.DEFAULT_URL}")
+        print(f"             `.venv/bin/ytw reports --serve` serves them on {DEFAULT_URL}")
     print('  warehouse: `.venv/bin/ytw env` prints the connection (psql "$DATABASE_URL")')
     print("  schedules: `.venv/bin/ytw ui` serves the hourly and daily deployments, with the")
     print("             Prefect UI on http://127.0.0.1:4200")

@@ -157,8 +157,8 @@ def test_what_a_killed_process_ran_through_npm_ends_with_it() -> None:
     """The reports' npm commands run under the guard: killed with SIGKILL, the process that
     started them takes them with it, and what they started in turn (npm -> sh -> node)."""
     script = (
-        "from flows import reports\n"
-        "reports._run(['sh', '-c', 'sleep 300 & sleep 301'], what='npm run build', "
+        "from flows import npm\n"
+        "npm.run(['sh', '-c', 'sleep 300 & sleep 301'], what='npm run build', "
         "env={'PATH': '/bin:/usr/bin'}, timeout=600)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", script])

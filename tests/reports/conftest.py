@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from extract.database import ConnectionInfo
-from flows import reports
+from flows import reports, site_server
 from tests.browser import Browser, Tab, chromium_path
 from tests.conftest import create_database, query
 from tests.reports.warehouse import FilledWarehouse, hostile_history
@@ -47,7 +47,7 @@ def built_site(filled: FilledWarehouse, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
-    with reports.serve(built_site, port=0) as server:
+    with site_server.serve(built_site, port=0) as server:
         yield server.url.rstrip("/")
 
 

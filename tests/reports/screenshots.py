@@ -19,13 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
-# Before anything reads the environment: project state in a temporary folder, no
-# DATABASE_URL (the import sets both, as for the tests).
-import tests.conftest  # noqa: F401, I001
 from extract.database import from_url
 from flows import reports
+from flows.site_server import serve
 from tests.browser import Browser, find_chromium
-from tests.conftest import create_database
+from tests.conftest import create_database, isolate_environment
 from tests.reports.warehouse import DEMO_DAYS, demo_history
 
 log = logging.getLogger("screenshots")
@@ -45,7 +43,7 @@ def take(site: Path, out: Path) -> list[Path]:
     if chromium is None:
         raise SystemExit("chromium is missing: `make browser` installs Debian's chromium")
     written: list[Path] = []
-    with reports.serve(site, port=0) as server, Browser(chromium, width=WIDTH, height=HEIGHT) as b:
+    with serve(site, port=0) as server, Browser(chromium, width=WIDTH, height=HEIGHT) as b:
         tab = b.new_tab()
         for name, (path, ready) in SHOTS.items():
             tab.goto(server.url.rstrip("/") + path, ready=f"({RENDERED}) && ({ready})")
@@ -61,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT, help=f"folder (default {OUT})")
     parser.add_argument("--days", type=int, default=DEMO_DAYS, help="days of history")
     args = parser.parse_args(argv)
+    # Before anything reads the environment: project state in a temporary folder, no
+    # DATABASE_URL, as for the tests.
+    isolate_environment()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     for noisy in ("pgserver", "httpx", "extract", "flows.transform"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                 log.info("wrote %s", path)
         finally:
             server.cleanup()
-            # the temporary project state tests.conftest made (the tests' own is kept)
+            # the temporary project state isolate_environment made
             shutil.rmtree(os.environ["TUBEWAREHOUSE_HOME"], ignore_errors=True)
     log.info("screenshots done in %.0f s", time.monotonic() - started)
     return 0

@@ -26,13 +26,14 @@ import yaml
 
 from extract.database import ConnectionInfo
 from extract.load import RawStore
-from flows import reports, transform
+from flows import children, npm, reports, transform
+from flows.site_server import DEFAULT_URL, SiteServer, serve
 from tests.conftest import create_database, execute
 from tests.reports.conftest import Marts
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-PAGES = reports.REPORTS_DIR / "pages"
+PAGES = npm.REPORTS_DIR / "pages"
 EXPOSURES = REPO / "dbt_project" / "models" / "exposures" / "_exposures.yml"
 
 
@@ -47,7 +48,7 @@ def empty_marts(admin: ConnectionInfo, prefix: str) -> ConnectionInfo:
 
 def read_parquet(path: Path) -> list[dict]:
     out = subprocess.run(
-        ["node", str(HERE / "read_parquet.cjs"), str(reports.REPORTS_DIR), str(path)],
+        ["node", str(HERE / "read_parquet.cjs"), str(npm.REPORTS_DIR), str(path)],
         capture_output=True,
         text=True,
         check=True,
@@ -179,7 +180,7 @@ def test_connection_reaches_evidence_through_environment_only() -> None:
         "EVIDENCE_SOURCE__warehouse__user": "me",
         "EVIDENCE_SOURCE__warehouse__password": "s3cret",
     }
-    committed = (reports.REPORTS_DIR / "sources" / "warehouse" / "connection.yaml").read_text()
+    committed = (npm.REPORTS_DIR / "sources" / "warehouse" / "connection.yaml").read_text()
     for option in ("host:", "user:", "password:", "database:"):
         assert option not in committed
     assert reports.mart_tables() == [
@@ -209,7 +210,7 @@ def _page_sql(page: Path) -> str:
     """A page's markdown with the partials it includes inlined (as Evidence does)."""
     text = page.read_text(encoding="utf-8")
     for name in re.findall(r'\{@partial\s+"(.*?)"\s*\}', text):
-        text += (reports.REPORTS_DIR / "partials" / name).read_text(encoding="utf-8")
+        text += (npm.REPORTS_DIR / "partials" / name).read_text(encoding="utf-8")
     return text
 
 
@@ -244,7 +245,7 @@ def test_every_page_is_a_dbt_exposure_on_the_marts_it_reads() -> None:
         assert named[0] not in by_page, named[0]
         by_page[named[0]] = exposure
         assert exposure["type"] == "dashboard" and exposure["owner"]["name"]
-        assert exposure["url"].startswith(reports.DEFAULT_URL), exposure["name"]
+        assert exposure["url"].startswith(DEFAULT_URL), exposure["name"]
     pages = {str(page.relative_to(REPO)): page for page in _pages()}
     assert sorted(by_page) == sorted(pages)
     for name, page in pages.items():
@@ -254,7 +255,7 @@ def test_every_page_is_a_dbt_exposure_on_the_marts_it_reads() -> None:
         assert refs == marts, name
         route = "/" + str(page.relative_to(PAGES).with_suffix("")).removesuffix("index")
         route = re.sub(r"\[(\w+)\]", r"{\1}", route).rstrip("/") + "/"
-        assert by_page[name]["url"] == reports.DEFAULT_URL + route.lstrip("/"), name
+        assert by_page[name]["url"] == DEFAULT_URL + route.lstrip("/"), name
 
 
 def test_build_renders_again_only_when_pages_or_data_change(
@@ -280,11 +281,11 @@ def test_build_renders_again_only_when_pages_or_data_change(
         (tmp_path / "build" / "index.html").write_text("<h1>site</h1>")
         return ""
 
-    monkeypatch.setattr(reports, "REPORTS_DIR", tmp_path)
-    monkeypatch.setattr(reports, "_require_node", lambda: ("node", "npm"))
-    monkeypatch.setattr(reports, "ensure_installed", lambda: None)
+    monkeypatch.setattr(npm, "REPORTS_DIR", tmp_path)
+    monkeypatch.setattr(npm, "require_node", lambda: ("node", "npm"))
+    monkeypatch.setattr(npm, "ensure_installed", lambda: None)
     monkeypatch.setattr(reports, "check_marts", lambda conn: None)
-    monkeypatch.setattr(reports, "_run", fake_run)
+    monkeypatch.setattr(npm, "run", fake_run)
     conn = ConnectionInfo("/tmp", 5432, "me", "", "wh")
 
     assert reports.build(conn) == tmp_path / "build"
@@ -307,9 +308,9 @@ def test_build_renders_again_only_when_pages_or_data_change(
 
 
 def test_missing_node_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reports.shutil, "which", lambda name: None)
+    monkeypatch.setattr(npm.shutil, "which", lambda name: None)
     with pytest.raises(reports.ReportsError, match="Node.js 20"):
-        reports.ensure_installed()
+        npm.ensure_installed()
 
 
 def test_ensure_installed_runs_npm_only_when_package_files_change(
@@ -324,28 +325,26 @@ def test_ensure_installed_runs_npm_only_when_package_files_change(
         (tmp_path / "node_modules").mkdir(exist_ok=True)
         return ""
 
-    monkeypatch.setattr(reports, "REPORTS_DIR", tmp_path)
-    monkeypatch.setattr(reports, "_require_node", lambda: ("node", "npm"))
-    monkeypatch.setattr(reports, "_run", fake_run)
+    monkeypatch.setattr(npm, "REPORTS_DIR", tmp_path)
+    monkeypatch.setattr(npm, "require_node", lambda: ("node", "npm"))
+    monkeypatch.setattr(npm, "run", fake_run)
 
-    reports.ensure_installed()
-    reports.ensure_installed()
+    npm.ensure_installed()
+    npm.ensure_installed()
     assert calls == [["npm", "ci", "--no-audit", "--no-fund"]]
     (tmp_path / "package-lock.json").write_text('{"changed": true}')
-    reports.ensure_installed()
-    reports.ensure_installed(force=True)
+    npm.ensure_installed()
+    npm.ensure_installed(force=True)
     assert len(calls) == 3
 
 
 def test_npm_failure_shows_the_end_of_its_output(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(reports, "REPORTS_DIR", tmp_path)
+    monkeypatch.setattr(npm, "REPORTS_DIR", tmp_path)
     script = "for i in $(seq 1 100); do echo line $i; done; echo 'npm error E404 nope'; exit 1"
     with pytest.raises(reports.ReportsError) as info:
-        reports._run(
-            ["sh", "-c", script], what="npm install", env={"PATH": "/bin:/usr/bin"}, timeout=30
-        )
+        npm.run(["sh", "-c", script], what="npm install", env={"PATH": "/bin:/usr/bin"}, timeout=30)
     message = str(info.value)
     assert "npm install failed (exit 1" in message
     assert "npm error E404 nope" in message and "line 100" in message
@@ -355,9 +354,9 @@ def test_npm_failure_shows_the_end_of_its_output(
 def test_a_command_that_lingers_after_its_done_line_is_stopped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reports, "REPORTS_DIR", tmp_path)
-    monkeypatch.setattr(reports, "DONE_GRACE_SECONDS", 0.5)
-    out = reports._run(
+    monkeypatch.setattr(npm, "REPORTS_DIR", tmp_path)
+    monkeypatch.setattr(children, "DONE_GRACE_SECONDS", 0.5)
+    out = npm.run(
         ["sh", "-c", "echo working; echo '✅ Done!'; sleep 60"],
         what="evidence sources",
         env={"PATH": "/bin:/usr/bin"},
@@ -386,12 +385,12 @@ def fake_site(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def site_server(fake_site: Path) -> Iterator[reports.SiteServer]:
-    with reports.serve(fake_site, port=0) as server:
+def site_server(fake_site: Path) -> Iterator[SiteServer]:
+    with serve(fake_site, port=0) as server:
         yield server
 
 
-def get(server: reports.SiteServer, path: str) -> tuple[int, dict[str, str], bytes]:
+def get(server: SiteServer, path: str) -> tuple[int, dict[str, str], bytes]:
     host, port = server.server_address[:2]
     conn = http.client.HTTPConnection(host, port, timeout=10)
     try:
@@ -403,7 +402,7 @@ def get(server: reports.SiteServer, path: str) -> tuple[int, dict[str, str], byt
         conn.close()
 
 
-def test_serve_routes_evidence_page_urls(site_server: reports.SiteServer) -> None:
+def test_serve_routes_evidence_page_urls(site_server: SiteServer) -> None:
     assert site_server.url.startswith("http://127.0.0.1:")
     assert get(site_server, "/")[2] == b"<h1>home</h1>"
     # Pages use relative asset URLs: /channels must become /channels/ before serving index.html.
@@ -419,7 +418,7 @@ def test_serve_routes_evidence_page_urls(site_server: reports.SiteServer) -> Non
     assert get(site_server, "/duck.wasm")[1]["content-type"] == "application/wasm"
 
 
-def test_serve_answers_404_and_lists_no_folders(site_server: reports.SiteServer) -> None:
+def test_serve_answers_404_and_lists_no_folders(site_server: SiteServer) -> None:
     assert get(site_server, "/nope")[0] == 404
     assert get(site_server, "/empty-folder/")[0] == 404
     assert get(site_server, "/_app/")[0] == 404
@@ -428,7 +427,7 @@ def test_serve_answers_404_and_lists_no_folders(site_server: reports.SiteServer)
 
 def test_serve_refuses_a_folder_without_a_build(tmp_path: Path) -> None:
     with pytest.raises(reports.ReportsError, match="no built reports site"):
-        reports.serve(tmp_path, port=0)
+        serve(tmp_path, port=0)
 
 
 def test_the_reports_read_through_the_read_only_role_when_one_is_given(
@@ -447,7 +446,7 @@ def test_the_reports_read_through_the_read_only_role_when_one_is_given(
     reader = dataclasses.replace(admin, user=role, password="")
     monkeypatch.setenv("REPORTS_DATABASE_URL", reader.url)
     assert reports.reader(admin).user == role
-    monkeypatch.setattr(reports, "ensure_installed", lambda: None)
+    monkeypatch.setattr(npm, "ensure_installed", lambda: None)
     with pytest.raises(reports.ReportsError, match=f"{role} may not read marts"):
         reports.build(admin, force=True)
     execute(admin, f"grant select on all tables in schema marts to {role}")
