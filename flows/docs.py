@@ -17,7 +17,7 @@ from pathlib import Path
 from extract.database import ConnectionInfo
 from extract.settings import project_root
 from flows import transform
-from flows.publish import replace_folder
+from flows.folders import replace_folder, staging
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +52,7 @@ def publish(conn: ConnectionInfo, folder: Path) -> Path:
     """Generate the docs and replace ``folder`` with a static copy, in one rename."""
     with tempfile.TemporaryDirectory(prefix="dbt-docs-") as tmp:
         target = generate(conn, Path(tmp) / "target", static=True)
-        staged = folder.with_name(f".{folder.name}.new")
-        shutil.rmtree(staged, ignore_errors=True)
-        staged.mkdir(parents=True)
+        staged = staging(folder)
         shutil.copy2(target / "static_index.html", staged / "index.html")
         for name in ("manifest.json", "catalog.json"):
             shutil.copy2(target / name, staged / name)
