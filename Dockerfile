@@ -26,6 +26,7 @@ RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock &
 COPY extract ./extract
 COPY emulator ./emulator
 COPY flows ./flows
+COPY ytw ./ytw
 RUN pip install --no-cache-dir --no-deps -e .
 COPY . .
 # Evidence's locked packages (see reports/README.md); the build writes under reports/.

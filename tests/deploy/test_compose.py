@@ -18,7 +18,7 @@ import yaml
 from compose_spec import PyCompose
 
 from extract.settings import project_root
-from flows.cli import build_parser
+from ytw.cli import build_parser
 
 ROOT = project_root()
 COMPOSE = ROOT / "docker-compose.yml"
@@ -225,7 +225,7 @@ def test_wiring_between_services(compose: dict[str, Any], env: dict[str, str]) -
     settings_source = (ROOT / "extract" / "settings.py").read_text()
     for key in runner:
         if key.startswith(("YOUTUBE_", "TW_")):
-            assert f'"{key}"' in settings_source + (ROOT / "flows" / "cli.py").read_text(), key
+            assert f'"{key}"' in settings_source + (ROOT / "ytw" / "cli.py").read_text(), key
 
 
 def test_ports_are_local_and_mounted_files_exist(compose: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -20,7 +21,7 @@ def ytw(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 
 def test_help_lists_every_command_with_one_line_of_help() -> None:
-    from flows.cli import build_parser
+    from ytw.cli import build_parser
 
     result = ytw("--help")
     assert result.returncode == 0
@@ -147,3 +148,69 @@ def test_unreachable_api_is_one_line_and_exit_1(warehouse) -> None:
     (line,) = [x for x in result.stderr.splitlines() if "failed:" in x]
     assert f"cannot reach the YouTube API at http://127.0.0.1:{port}" in line
     assert "YOUTUBE_API_URL" in line
+
+
+def test_python_m_ytw_is_the_same_command() -> None:
+    module = subprocess.run(
+        [sys.executable, "-m", "ytw", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert module.returncode == 0
+    assert module.stdout == ytw("--help").stdout
+
+
+# What a command sees when it runs: the project's environment, and Prefect reading it.
+_REPORT_ENVIRONMENT = """
+import json, os, sys
+from ytw import cli, commands
+
+def report(args):
+    assert "prefect" not in sys.modules, "prefect imported before the command ran"
+    from prefect.settings import get_current_settings
+
+    settings = get_current_settings()
+    names = ("DO_NOT_TRACK", "PREFECT_SERVER_ANALYTICS_ENABLED",
+             "DBT_SEND_ANONYMOUS_USAGE_STATS", "SEND_ANONYMOUS_USAGE_STATS", "PGTZ")
+    print(json.dumps({
+        "env": {name: os.environ.get(name) for name in names},
+        "prefect_home": str(settings.home),
+        "analytics": settings.server.analytics_enabled,
+        "extra_loggers": settings.logging.extra_loggers,
+    }))
+    return 0
+
+commands.cmd_env = report
+sys.exit(cli.main(["env"]))
+"""
+
+
+def test_every_command_runs_with_the_project_environment(tmp_path: Path) -> None:
+    """``ytw``'s main prepares the process environment before any command imports Prefect or
+    dbt: telemetry off, Prefect's home in the state folder, even when the caller's
+    environment says nothing of it (every process a command starts inherits it)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PREFECT_", "DBT_", "DO_NOT_TRACK", "SEND_ANONYMOUS", "PGTZ"))
+    }
+    env.update({"TUBEWAREHOUSE_HOME": str(tmp_path), "HOME": str(tmp_path / "home")})
+    result = subprocess.run(
+        [sys.executable, "-c", _REPORT_ENVIRONMENT],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["env"] == {
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "SEND_ANONYMOUS_USAGE_STATS": "no",
+        "PGTZ": "UTC",
+    }
+    assert seen["prefect_home"] == str(tmp_path / "prefect")
+    assert seen["analytics"] is False
+    assert {"extract", "flows"} <= set(seen["extra_loggers"])
+    assert not (tmp_path / "home" / ".prefect").exists()

@@ -1,0 +1,1 @@
+"""``ytw``, the command line of tubewarehouse: see ``ytw/README.md``."""
