@@ -13,12 +13,14 @@ failures and bad data. Standard library only.
 
 from __future__ import annotations
 
+from emulator.charts import ChartNotFound
 from emulator.clock import Clock
 from emulator.faults import Fault, FaultPlan
 from emulator.mutations import Mutations
 from emulator.rewrites import Rewrite, Rewrites
 from emulator.server import EmulatorServer
-from emulator.world import ChartNotFound, World, WorldSpec
+from emulator.spec import WorldSpec
+from emulator.world import World
 
 __all__ = [
     "ChartNotFound",

@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 
-def _utc(at: datetime) -> datetime:
+def utc_second(at: datetime) -> datetime:
     """Aware UTC (naive input is taken as UTC), truncated to whole seconds."""
     at = at if at.tzinfo else at.replace(tzinfo=UTC)
     return at.astimezone(UTC).replace(microsecond=0)
@@ -33,9 +33,9 @@ class Clock:
         *,
         not_before: datetime | None = None,
     ) -> None:
-        begin = _utc(start) if start is not None else _utc(datetime.now(UTC))
+        begin = utc_second(start) if start is not None else utc_second(datetime.now(UTC))
         if start is None and not_before is not None:
-            begin = max(begin, _utc(not_before))
+            begin = max(begin, utc_second(not_before))
         self._lock = threading.Lock()
         self._frozen = frozen
         self._start = begin
@@ -74,7 +74,7 @@ class Clock:
     def set(self, at: datetime) -> datetime:
         """Jump to ``at`` (naive means UTC); a running clock keeps running from there."""
         with self._lock:
-            self._start = _utc(at)
+            self._start = utc_second(at)
             self._offset = timedelta(0)
             self._since = time.monotonic()
         return self.now()

@@ -1,6 +1,6 @@
 """Static vocabulary the synthetic world is drawn from: regions, categories, channel profiles, text.
 
-Nothing here is random; ``world.py`` picks from these lists with a seeded ``random.Random``.
+Nothing here is random; ``generation.py`` picks from these lists with a seeded ``random.Random``.
 Category ids and titles are those of the real YouTube ``videoCategories.list`` (US) response.
 """
 

@@ -17,8 +17,9 @@ matches counts the call, and the first rule that is due applies:
 Kinds:
 
 - ``error``: the API answers ``status`` with Google's JSON error body for ``reason`` (bodies
-  live in ``api.py``; ``REASONS`` lists the known ones with their default status). An unknown
-  reason needs a ``status`` and gets a generic body (``message``/``domain`` override the text).
+  live in ``api/errors.py``; ``REASONS`` lists the known ones with their default status). An
+  unknown reason needs a ``status`` and gets a generic body (``message``/``domain`` override
+  the text).
 - ``slow``: the call is answered normally, but only after ``delay_seconds`` (a client timeout
   shorter than that fires first).
 - ``reset``: the call is processed, then the connection is closed with a TCP reset (RST) and
@@ -62,7 +63,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from emulator import api
+from emulator.api import errors
 from emulator.rules import CallRule, RuleBook
 
 FaultKind = Literal["error", "slow", "reset", "malformed", "runaway_pages", "repeated_token"]
@@ -76,20 +77,20 @@ KINDS: tuple[str, ...] = (
 )
 
 # reason -> (default HTTP status, body builder taking the status).
-REASONS: dict[str, tuple[int, Callable[[int], api.ApiError]]] = {
-    "backendError": (500, api.backend_error),
-    "rateLimitExceeded": (403, api.rate_limit_exceeded),
-    "userRateLimitExceeded": (403, lambda code: api.rate_limit_exceeded(code, user=True)),
-    "quotaExceeded": (403, api.quota_exceeded),
-    "dailyLimitExceeded": (403, api.daily_limit_exceeded),
-    "playlistNotFound": (404, api.playlist_not_found),
-    "channelNotFound": (404, api.channel_not_found),
-    "videoChartNotFound": (400, api.chart_not_found),
-    "invalidPageToken": (400, api.invalid_page_token),
-    "invalidRegionCode": (400, api.invalid_region_code),
-    "accessNotConfigured": (403, api.access_not_configured),
-    "keyInvalid": (400, api.key_invalid_legacy),
-    "API_KEY_INVALID": (400, lambda code: api.invalid_key()),  # Fault.api_error sets the code
+REASONS: dict[str, tuple[int, Callable[[int], errors.ApiError]]] = {
+    "backendError": (500, errors.backend_error),
+    "rateLimitExceeded": (403, errors.rate_limit_exceeded),
+    "userRateLimitExceeded": (403, lambda code: errors.rate_limit_exceeded(code, user=True)),
+    "quotaExceeded": (403, errors.quota_exceeded),
+    "dailyLimitExceeded": (403, errors.daily_limit_exceeded),
+    "playlistNotFound": (404, errors.playlist_not_found),
+    "channelNotFound": (404, errors.channel_not_found),
+    "videoChartNotFound": (400, errors.chart_not_found),
+    "invalidPageToken": (400, errors.invalid_page_token),
+    "invalidRegionCode": (400, errors.invalid_region_code),
+    "accessNotConfigured": (403, errors.access_not_configured),
+    "keyInvalid": (400, errors.key_invalid_legacy),
+    "API_KEY_INVALID": (400, lambda code: errors.invalid_key()),  # Fault.api_error sets the code
 }
 # Reasons a status alone implies, so Fault(kind="error", status=503) is enough.
 DEFAULT_REASONS = {500: "backendError", 502: "backendError", 503: "backendError",
@@ -150,14 +151,14 @@ class Fault(CallRule):
         elif self.kind == "repeated_token":
             query.pop("pageToken", None)
 
-    def api_error(self) -> api.ApiError:
+    def api_error(self) -> errors.ApiError:
         """The error this rule answers with (kind "error" only)."""
         assert self.kind == "error" and self.reason is not None and self.status is not None
         if self.reason in REASONS:
             error = REASONS[self.reason][1](self.status)
             error.code = self.status
         else:
-            error = api.ApiError(self.status, self.message or self.reason, self.reason)
+            error = errors.ApiError(self.status, self.message or self.reason, self.reason)
         if self.message is not None:
             error.message = self.message
         if self.domain is not None:

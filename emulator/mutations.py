@@ -39,7 +39,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from emulator.world import Availability, Playlist, PlaylistItem, Video, World
+from emulator.entities import Availability, Playlist, PlaylistItem, Video
+from emulator.world import World
 
 STATISTICS_KEYS = ("viewCount", "likeCount", "dislikeCount", "favoriteCount", "commentCount")
 # Parts a video resource can lose ("id" is the resource itself, so it cannot).

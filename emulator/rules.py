@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
-from emulator import api
+from emulator.api.methods import METHODS
 
 
 def method_name(text: str) -> str:
@@ -33,7 +33,7 @@ def method_name(text: str) -> str:
         name = "youtube." + name
     if not name.endswith(".list"):
         name += ".list"
-    known = sorted(m.name for m in api.METHODS.values())
+    known = sorted(m.name for m in METHODS.values())
     if name not in known:
         raise ValueError(f"unknown method {text!r} in a rule; expected '*' or one of {known}")
     return name

@@ -10,7 +10,7 @@ import pytest
 from googleapiclient.errors import HttpError
 
 from emulator import EmulatorServer, World
-from emulator.world import Playlist
+from emulator.entities import Playlist
 
 from .conftest import fetch_all, make_client, raw_get, raw_json
 

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from emulator import ChartNotFound, World, WorldSpec
-from emulator.world import iso_duration, round_down_3sf
+from emulator.generation import iso_duration
+from emulator.growth import round_down_3sf
 
 AT = datetime(2026, 11, 2, 12, 0, 0, tzinfo=UTC)
 
