@@ -120,6 +120,10 @@ class RunawayListing(ExtractError):
     one it had already given: it is stopped there (every further page would cost quota)."""
 
 
+class QuotaRefused(ExtractError):
+    """The rest of the run cannot be paid for with what is left of today's quota."""
+
+
 class MalformedResponse(Exception):
     """A 200 whose body is not a JSON object (the Google client returns such a body as a
     ``str`` instead of raising): treated as transient and retried."""

@@ -1,7 +1,7 @@
 """Landing raw API items in PostgreSQL: the only module that writes to the database.
 
-Every raw table is append-only and holds one row per API item, its JSON unmodified (jsonb),
-with the run id, the capture time and the request's key parameters. Each API page lands in
+The tables are created by ``schema`` and the rows encoded by ``copy_format``. Each API page
+lands in
 one transaction together with a row in ``raw_youtube.pages``, whose primary key makes a page
 land at most once per run: re-running or resuming a run never duplicates rows.
 
@@ -22,105 +22,26 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import orjson
 import psycopg2
 import psycopg2.extras
 
-from extract import resources
+from extract import resources, schema
 from extract.client import RequestRecord
+from extract.copy_format import copy_rows
 from extract.database import ConnectionInfo
 from extract.errors import ExtractError
-from extract.pagination import Page
 from extract.quota import pacific_day
+from extract.schema import ITEM_COLUMNS, SCHEMA
 
-SCHEMA = "raw_youtube"
-ITEM_COLUMNS = "run_id, captured_at, request_key, page_token, item_index, request, item"
+if TYPE_CHECKING:  # pagination builds pages and lands them here
+    from extract.pagination import Page
 
-_ITEM_TABLE = """
-create table if not exists {schema}.{table} (
-    run_id text not null,
-    captured_at timestamptz not null,
-    request_key text not null,
-    page_token text not null,
-    item_index integer not null,  -- position in the whole listing, across pages
-    request jsonb not null,
-    item jsonb not null
-);
-create index if not exists {table}_captured_at_brin on {schema}.{table} using brin (captured_at);
-comment on table {schema}.{table} is
-    'Append-only: one row per API item returned by {method}.list, JSON unmodified.';
-"""
-# Conditional resources: a 304 page's items are read back from the landing it matched.
-_PAGE_INDEX = """
-create index if not exists {table}_page on {schema}.{table} (request_key, page_token, run_id);
-"""
-
-_DDL = """
-create schema if not exists {schema};
-create table if not exists {schema}.extract_runs (
-    run_id text primary key,
-    started_at timestamptz not null,
-    finished_at timestamptz,
-    status text not null check (status in ('running', 'succeeded', 'failed', 'incomplete')),
-    message text,
-    config jsonb not null default '{{}}',
-    units_spent integer,
-    rows_landed jsonb
-);
-alter table {schema}.extract_runs add column if not exists transformed_at timestamptz;
-comment on column {schema}.extract_runs.transformed_at is
-    'When a dbt build that read this run''s rows succeeded (set by the pipeline flow): raw '
-    'retention compacts only captures of runs the marts have consumed.';
-create table if not exists {schema}.pages (
-    run_id text not null,
-    resource text not null,
-    request_key text not null,
-    page_token text not null,
-    request jsonb not null,
-    captured_at timestamptz not null,
-    etag text,
-    next_page_token text,
-    total_results bigint,
-    item_count integer not null,
-    cost_units integer not null,
-    landed_at timestamptz not null default now(),
-    primary key (run_id, resource, request_key, page_token)
-);
-alter table {schema}.pages add column if not exists not_modified boolean not null default false;
-comment on column {schema}.pages.not_modified is
-    'A 304 to If-None-Match: no items landed; they are those of the landing (not_modified = '
-    'false) of the same resource, request_key and page_token with the same etag.';
-create index if not exists pages_by_request
-    on {schema}.pages (resource, request_key, page_token, captured_at desc);
-create index if not exists pages_by_resource on {schema}.pages (resource, captured_at desc);
-create table if not exists {schema}.quota_ledger (
-    run_id text not null,
-    requested_at timestamptz not null,
-    method text not null,
-    resource text not null,
-    units integer not null,
-    pacific_day date not null,
-    http_status integer,
-    reason text
-);
-comment on table {schema}.quota_ledger is
-    'One row per API request (retries and failures included) with the quota units it cost, '
-    'by the Pacific-time day the quota is counted in. http_status is null when no answer came.';
-create index if not exists quota_ledger_pacific_day on {schema}.quota_ledger (pacific_day);
-"""
-
-# jsonb refuses \u0000; nothing in a title is worth failing a page for.
-_NUL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
-_NUL_ESCAPE_BYTES = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-# COPY's text format: backslash, tab, newline and carriage return are escaped in a field.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+__all__ = ["ITEM_COLUMNS", "SCHEMA", "LedgerRow", "RawStore", "copy_rows", "request_key"]
 
 
 @dataclass(frozen=True)
@@ -139,67 +60,6 @@ def request_key(params: dict[str, Any]) -> str:
     """A stable identity for what was asked (page token excluded)."""
     canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha1(canonical.encode()).hexdigest()[:20]
-
-
-def item_json(item: Any) -> str:
-    """An item's JSON for a jsonb column: unmodified, except what PostgreSQL cannot store."""
-    return item_bytes(item).decode("utf-8")
-
-
-def item_bytes(item: Any) -> bytes:
-    """:func:`item_json` as UTF-8 bytes (what COPY is fed).
-
-    orjson writes the same compact JSON as the standard library, about 4x faster (encoding
-    was a third of the landing time). What it would write differently goes through the
-    standard library instead: whatever it refuses (lone surrogates, integers beyond 64 bits,
-    non-string keys) and any item with a ``null`` in its output, since orjson also writes
-    NaN and infinities as ``null`` where the standard library writes ``NaN`` (which
-    PostgreSQL refuses: the page fails, as before).
-    """
-    try:
-        data = orjson.dumps(item)
-    except (orjson.JSONEncodeError, TypeError):
-        data = b"null"
-    if b"null" not in data:
-        if b"\\u0000" in data:
-            data = _NUL_ESCAPE_BYTES.sub(rb"\1\\ufffd", data)
-        return data
-    text = _ENCODE(item)
-    if "\\u0000" in text:
-        text = _NUL_ESCAPE.sub(r"\1\\ufffd", text)
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate from a \ud800 escape
-        return text.encode("utf-8", "replace")
-
-
-def _copy_field(value: str) -> bytes:
-    return value.translate(_COPY_ESCAPES).encode("utf-8")
-
-
-def copy_rows(
-    run_id: str,
-    captured_at: datetime,
-    key: str,
-    page_token: str,
-    offset: int,
-    request: dict[str, Any],
-    items: list[Any],
-) -> bytes:
-    """A page's rows of an item table (``ITEM_COLUMNS``) in COPY text format, as bytes.
-
-    JSON never holds a raw tab or newline (it escapes control characters), so only its
-    backslashes need doubling; the other fields are escaped in full.
-    """
-    prefix = b"\t".join(
-        _copy_field(value) for value in (run_id, captured_at.isoformat(), key, page_token)
-    )
-    row_request = _copy_field(json.dumps(request, separators=(",", ":")))
-    return b"".join(
-        b"%s\t%d\t%s\t%s\n"
-        % (prefix, offset + index, row_request, item_bytes(item).replace(b"\\", b"\\\\"))
-        for index, item in enumerate(items)
-    )
 
 
 class LandingError(ExtractError):
@@ -227,13 +87,7 @@ class RawStore:
 
     def ensure_schema(self) -> None:
         with self.conn, self.conn.cursor() as cur:
-            cur.execute(_DDL.format(schema=SCHEMA))
-            for resource in resources.ALL:
-                cur.execute(
-                    _ITEM_TABLE.format(schema=SCHEMA, table=resource.table, method=resource.method)
-                )
-                if resource.conditional or resource is resources.CHANNELS:
-                    cur.execute(_PAGE_INDEX.format(schema=SCHEMA, table=resource.table))
+            schema.ensure_schema(cur)
 
     # ------------------------------------------------------------------ runs
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from emulator import Clock, EmulatorServer, World
-from extract import run as run_module
+from extract import steps as run_module
 from extract.database import ConnectionInfo
 from extract.run import RunResult, run_extract
 from tests.conftest import EMULATOR_START, query

@@ -1,7 +1,8 @@
 """The extractor on real recorded API responses (tests/fixtures/youtube_api_samples).
 
-A stub endpoint serves the recorded bodies to the real Google client, so paging, landing
-and error handling run exactly as against the live API.
+A stub endpoint serves the recorded bodies to the real Google client, and the run's own
+paging loop (``extract.pagination.Pager``: ETag reuse, the page guard, landing) reads them,
+so paging, landing and error handling run exactly as against the live API.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import pytest
 
 from extract import resources
 from extract.client import YouTubeClient
-from extract.errors import ApiError, FatalApiError
+from extract.errors import ApiError, FatalApiError, RunawayListing
 from extract.load import RawStore
-from extract.pagination import iter_pages
+from extract.pagination import Pager
 from extract.settings import Settings
 from tests.conftest import SAMPLES, query
 
@@ -31,11 +32,13 @@ MOPIDY = SAMPLES / "natumbri__mopidy-youtube" / "_extracted"
 
 
 class StubApi:
-    """Serves recorded bodies: routes map (resource, pageToken) to (status, file)."""
+    """Serves recorded bodies: routes map (resource, pageToken) to (status, file). A request
+    whose If-None-Match is the body's own ETag is answered 304, as YouTube does."""
 
     def __init__(self) -> None:
         self.routes: dict[tuple[str, str], tuple[int, Path]] = {}
         self.requests: list[str] = []
+        self.not_modified = 0
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -46,6 +49,10 @@ class StubApi:
                 stub.requests.append(self.path)
                 status, path = stub.routes[(resource, token)]
                 body = path.read_bytes()
+                etag = json.loads(body).get("etag")
+                if etag and self.headers.get("If-None-Match", "").strip('"') == etag.strip('"'):
+                    status, body = 304, b""
+                    stub.not_modified += 1
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=UTF-8")
                 self.send_header("Date", "Tue, 14 Jun 2022 10:00:00 GMT")
@@ -73,15 +80,18 @@ def client_for(stub: StubApi) -> YouTubeClient:
     return YouTubeClient(settings)
 
 
-def land(stub: StubApi, warehouse, resource, params) -> int:
+def land(stub: StubApi, warehouse, resource, params, run_id: str = "recorded") -> int:
+    """Read one listing through the run's paging loop; the number of items it holds."""
+    return len(read(stub, warehouse, resource, params, run_id)[0])
+
+
+def read(stub: StubApi, warehouse, resource, params, run_id: str) -> tuple[list, Pager]:
     store = RawStore(warehouse)
     store.ensure_schema()
-    store.start_run("recorded", datetime.now(UTC), {})
+    store.start_run(run_id, datetime.now(UTC), {})
     try:
-        return sum(
-            store.land_page("recorded", page)
-            for page in iter_pages(client_for(stub), resource, params, "recorded")
-        )
+        pager = Pager(client_for(stub), store, run_id)
+        return pager.listing(resource, params, "recorded"), pager
     finally:
         store.close()
 
@@ -105,6 +115,46 @@ def test_paged_playlists_2019_format_land_complete_and_unmodified(stub, warehous
     rows = query(warehouse, "select item from raw_youtube.playlists order by item_index")
     assert [r[0] for r in rows] == expected
     assert "pageToken=CAoQAA" in stub.requests[1]
+
+
+def test_recorded_pages_not_modified_reuse_the_items_landed_with_their_etag(
+    stub, warehouse
+) -> None:
+    page1, page2 = (
+        SNS / "playlists" / "playlists_paged_1.json",
+        SNS / "playlists" / "playlists_paged_2.json",
+    )
+    stub.routes[("playlists", "")] = (200, page1)
+    stub.routes[("playlists", json.loads(page1.read_text())["nextPageToken"])] = (200, page2)
+    first, _ = read(stub, warehouse, resources.PLAYLISTS, {"channelId": "UCx"}, "r1")
+
+    again, pager = read(stub, warehouse, resources.PLAYLISTS, {"channelId": "UCx"}, "r2")
+
+    assert again == first == items_of(page1, page2)  # read back from r1's landing
+    assert stub.not_modified == pager.pages_not_modified == 2
+    assert query(
+        warehouse,
+        """select run_id, page_token, not_modified, item_count from raw_youtube.pages
+           order by run_id, page_token""",
+    ) == [
+        ("r1", "", False, 10),
+        ("r1", "CAoQAA", False, 10),
+        ("r2", "", True, 0),
+        ("r2", "CAoQAA", True, 0),
+    ]
+    assert query(warehouse, "select count(*) from raw_youtube.playlists") == [(20,)]
+
+
+def test_recorded_listing_that_repeats_its_page_token_is_stopped(stub, warehouse) -> None:
+    page1 = SNS / "playlists" / "playlists_paged_1.json"
+    stub.routes[("playlists", "")] = (200, page1)
+    stub.routes[("playlists", json.loads(page1.read_text())["nextPageToken"])] = (200, page1)
+
+    with pytest.raises(RunawayListing, match="already given after 2 pages"):
+        land(stub, warehouse, resources.PLAYLISTS, {"channelId": "UCx"})
+
+    assert len(stub.requests) == 2  # the repeated token is never asked for
+    assert query(warehouse, "select count(*) from raw_youtube.pages") == [(2,)]
 
 
 def test_new_format_playlist_items_and_channel(stub, warehouse) -> None:
