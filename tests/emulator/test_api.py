@@ -10,13 +10,9 @@ from googleapiclient.errors import HttpError
 
 from emulator import EmulatorServer, World
 
-from .conftest import FROZEN_AT, fetch_all, make_client
+from .conftest import FROZEN_AT, error_reason, fetch_all, make_client
 
 COUNT_KEYS = {"viewCount", "likeCount", "favoriteCount", "commentCount"}
-
-
-def _reason(error: HttpError) -> str:
-    return error.error_details[0]["reason"]
 
 
 def test_channels_by_id_all_parts(world: World, youtube: Resource) -> None:
@@ -89,7 +85,7 @@ def test_part_selects_what_comes_back(world: World, youtube: Resource) -> None:
     with pytest.raises(HttpError) as error:
         youtube.videos().list(part="snippet,bogus", id=video_id).execute()
     assert error.value.status_code == 400
-    assert _reason(error.value) == "unknownPart"
+    assert error_reason(error.value) == "unknownPart"
 
 
 def test_counts_are_strings_and_hidden_ones_absent(world: World, youtube: Resource) -> None:
@@ -136,7 +132,7 @@ def test_videos_needs_exactly_one_filter(youtube: Resource) -> None:
         with pytest.raises(HttpError) as error:
             youtube.videos().list(part="id", **params).execute()
         assert error.value.status_code == 400
-        assert _reason(error.value) in ("missingRequiredParameter", "incompatibleParameters")
+        assert error_reason(error.value) in ("missingRequiredParameter", "incompatibleParameters")
 
 
 def test_playlists_page_past_50(world: World, youtube: Resource) -> None:
@@ -244,7 +240,7 @@ def test_chart_not_found_is_readable_from_error_details(youtube: Resource) -> No
             part="id", chart="mostPopular", regionCode="US", videoCategoryId="17"
         ).execute()
     assert error.value.status_code == 400
-    assert _reason(error.value) == "videoChartNotFound"
+    assert error_reason(error.value) == "videoChartNotFound"
 
 
 def test_page_tokens_are_checked(world: World, youtube: Resource) -> None:
@@ -271,16 +267,16 @@ def test_page_tokens_are_checked(world: World, youtube: Resource) -> None:
         with pytest.raises(HttpError) as error:
             bad_call().execute()
         assert error.value.status_code == 400
-        assert _reason(error.value) == "invalidPageToken"
+        assert error_reason(error.value) == "invalidPageToken"
 
 
 def test_not_found_errors(world: World, youtube: Resource) -> None:
     with pytest.raises(HttpError) as error:
         youtube.playlistItems().list(part="id", playlistId="PL" + "z" * 32).execute()
-    assert error.value.status_code == 404 and _reason(error.value) == "playlistNotFound"
+    assert error.value.status_code == 404 and error_reason(error.value) == "playlistNotFound"
     with pytest.raises(HttpError) as error:
         youtube.playlists().list(part="id", channelId="UC" + "z" * 22).execute()
-    assert error.value.status_code == 404 and _reason(error.value) == "channelNotFound"
+    assert error.value.status_code == 404 and error_reason(error.value) == "channelNotFound"
 
 
 def test_oauth_only_parameters_are_refused(youtube: Resource) -> None:
@@ -321,7 +317,7 @@ def test_api_key_invalid(new_server: Callable[..., EmulatorServer]) -> None:
     with pytest.raises(HttpError) as error:
         make_client(server.url, key="a-wrong-key").i18nRegions().list(part="snippet").execute()
     assert error.value.status_code == 400
-    assert _reason(error.value) == "API_KEY_INVALID"
+    assert error_reason(error.value) == "API_KEY_INVALID"
     body = error.value.content.decode()
     assert '"reason": "badRequest"' in body and '"status": "INVALID_ARGUMENT"' in body
     ok = make_client(server.url, key="the-right-key").i18nRegions().list(part="snippet").execute()

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import json
-import re
-import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
 from googleapiclient.errors import HttpError
 
 from emulator import EmulatorServer, Fault, FaultPlan, World
-from emulator.__main__ import build_parser
 
-from .conftest import fetch_all, make_client
+from .conftest import admin, error_reason, fetch_all, make_client
 
-ROOT = Path(__file__).resolve().parents[3]
 QUOTA_MESSAGE = (
     'The request cannot be completed because you have exceeded your <a href="/youtube/v3/'
     'getting-started#quota">quota</a>.'
@@ -38,26 +30,12 @@ def _get(url: str, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def _admin(server: EmulatorServer, path: str, method: str = "GET", body: Any = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(server.url + path, data=data, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
-
-
 def _regions(server: EmulatorServer, extra: str = "") -> str:
     return f"{server.url}/youtube/v3/i18nRegions?part=snippet&key=k{extra}"
 
 
 def _chart(server: EmulatorServer, region: str) -> str:
     return f"{server.url}/youtube/v3/videos?part=id&chart=mostPopular&regionCode={region}&key=k"
-
-
-def _reason(error: HttpError) -> str:
-    return error.error_details[0]["reason"]
 
 
 # ------------------------------------------------------------------------------- error bodies
@@ -184,7 +162,7 @@ def test_errors_through_the_google_client(
         server.faults.add(fault)
         with pytest.raises(HttpError) as caught:
             youtube.i18nRegions().list(part="snippet").execute()
-        assert (caught.value.status_code, _reason(caught.value)) == (status, reason)
+        assert (caught.value.status_code, error_reason(caught.value)) == (status, reason)
     server.faults.clear()
     server.faults.add(Fault(kind="error", reason="API_KEY_INVALID"))
     with pytest.raises(HttpError) as caught:
@@ -246,7 +224,7 @@ def test_params_must_match_exactly(
     youtube = make_client(server.url)
     with pytest.raises(HttpError) as caught:
         youtube.playlistItems().list(part="id", playlistId=playlist).execute()
-    assert _reason(caught.value) == "playlistNotFound"
+    assert error_reason(caught.value) == "playlistNotFound"
     other = small_world.playlists_of(small_world.tracked_channel_ids[1])[0].playlist_id
     assert youtube.playlistItems().list(part="id", playlistId=other).execute()["items"]
 
@@ -270,7 +248,7 @@ def test_an_expiring_page_token(
     second = collection.list_next(first, page)
     with pytest.raises(HttpError) as caught:
         second.execute()
-    assert (caught.value.status_code, _reason(caught.value)) == (400, "invalidPageToken")
+    assert (caught.value.status_code, error_reason(caught.value)) == (400, "invalidPageToken")
     assert expired.matched == 1  # the first page had no token: not even counted
     items, _ = fetch_all(collection, part="id", playlistId=uploads.playlist_id, maxResults=5)
     assert len(items) == len(uploads.items)  # starting over works
@@ -404,7 +382,7 @@ def test_daily_quota_then_quota_exceeded_until_pacific_midnight(
     }
     with pytest.raises(HttpError) as caught:
         make_client(server.url).videos().list(part="id", chart="mostPopular").execute()
-    assert (caught.value.status_code, _reason(caught.value)) == (403, "quotaExceeded")
+    assert (caught.value.status_code, error_reason(caught.value)) == (403, "quotaExceeded")
     quota = server.quota()
     assert (quota["total"], quota["units_today"], quota["refused"]) == (3, 3, 2)
     assert (quota["daily_limit"], quota["pacific_day"]) == (3, "2026-11-02")
@@ -429,13 +407,13 @@ def test_quota_limits_set_at_runtime(
     assert _get(_regions(server))[0] == 200
     server.set_daily_quota(7)
     assert _get(_regions(server))[0] == 403
-    status, quota = _admin(server, "/emulator/quota/limit", "POST", {"after_units": 1})
+    status, quota = admin(server, "/emulator/quota/limit", "POST", {"after_units": 1})
     assert (status, quota["daily_limit"], quota["units_today"]) == (200, 8, 7)
     assert [_get(_regions(server))[0] for _ in range(2)] == [200, 403]
-    status, quota = _admin(server, "/emulator/quota/limit", "POST", {"daily_quota": None})
+    status, quota = admin(server, "/emulator/quota/limit", "POST", {"daily_quota": None})
     assert (status, quota["daily_limit"]) == (200, None)
-    assert _admin(server, "/emulator/quota/limit", "POST", {"daily_quota": -1})[0] == 400
-    assert _admin(server, "/emulator/quota/limit", "POST", {"limit": 5})[0] == 400
+    assert admin(server, "/emulator/quota/limit", "POST", {"daily_quota": -1})[0] == 400
+    assert admin(server, "/emulator/quota/limit", "POST", {"limit": 5})[0] == 400
     with pytest.raises(ValueError):
         server.set_daily_quota(-5)
 
@@ -456,9 +434,9 @@ def test_fault_admin_routes_round_trip(
     small_world: World, new_server: Callable[..., EmulatorServer]
 ) -> None:
     server = new_server(world=small_world)
-    assert _admin(server, "/emulator/faults") == (200, {"faults": []})
+    assert admin(server, "/emulator/faults") == (200, {"faults": []})
     rule = {"kind": "error", "status": 503, "method": "i18nRegions.list", "times": 1}
-    status, listed = _admin(server, "/emulator/faults", "POST", rule)
+    status, listed = admin(server, "/emulator/faults", "POST", rule)
     assert status == 200
     assert listed["faults"] == [
         {
@@ -469,14 +447,14 @@ def test_fault_admin_routes_round_trip(
         }
     ]  # fmt: skip
     more = [{"kind": "slow", "delay_seconds": 0.1}, {"kind": "reset", "params": {"id": "x"}}]
-    assert len(_admin(server, "/emulator/faults", "POST", more)[1]["faults"]) == 3
+    assert len(admin(server, "/emulator/faults", "POST", more)[1]["faults"]) == 3
     assert _get(_regions(server))[0] == 503
-    counted = _admin(server, "/emulator/faults")[1]["faults"]
+    counted = admin(server, "/emulator/faults")[1]["faults"]
     assert [(f["matched"], f["applied"]) for f in counted] == [(1, 1), (1, 0), (0, 0)]
-    status, error = _admin(server, "/emulator/faults", "POST", [{"kind": "reset"}, {"kind": "?"}])
+    status, error = admin(server, "/emulator/faults", "POST", [{"kind": "reset"}, {"kind": "?"}])
     assert status == 400 and "unknown fault kind" in error["error"]
     assert len(server.faults) == 3  # a bad batch adds nothing
-    assert _admin(server, "/emulator/faults", "DELETE") == (200, {"faults": []})
+    assert admin(server, "/emulator/faults", "DELETE") == (200, {"faults": []})
     assert len(server.faults) == 0 and _get(_regions(server))[0] == 200
     assert server.quota()["total"] == 2
 
@@ -487,46 +465,6 @@ def test_fault_plan_accepts_dicts_and_the_faults_wrapper() -> None:
     assert [rule.kind for rule in plan.rules()] == ["reset", "malformed"]
     assert plan.decide("youtube.videos.list", {}) is plan.rules()[0]
     assert plan.decide("youtube.videos.list", {}) is plan.rules()[1]
-
-
-def test_cli_flags_are_parsed(tmp_path: Path) -> None:
-    rules = tmp_path / "faults.json"
-    rules.write_text(json.dumps([{"kind": "error", "status": 503, "times": 2}]))
-    args = build_parser().parse_args(["--faults", str(rules), "--daily-quota", "50"])
-    assert args.daily_quota == 50
-    assert [(f.kind, f.status, f.reason, f.times) for f in args.faults] == [
-        ("error", 503, "backendError", 2)
-    ]
-    defaults = build_parser().parse_args([])
-    assert (defaults.faults, defaults.daily_quota) == ([], None)
-    rules.write_text('[{"kind": "error"}]')
-    for bad in (["--faults", str(rules)], ["--faults", str(tmp_path / "missing.json")],
-                ["--daily-quota", "-3"], ["--daily-quota", "lots"]):  # fmt: skip
-        with pytest.raises(SystemExit):
-            build_parser().parse_args(bad)
-
-
-def test_cli_starts_with_faults_and_a_daily_quota(tmp_path: Path) -> None:
-    rules = tmp_path / "faults.json"
-    rules.write_text(json.dumps([{"kind": "error", "reason": "backendError", "times": 1}]))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0", "--small", "--frozen",
-         "--start", "2026-11-02T12:00:00Z", "--faults", str(rules), "--daily-quota", "2"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        banner = process.stdout.readline()
-        match = re.search(r"at (http://127\.0\.0\.1:\d+) .* daily_quota=2 faults=1$", banner)
-        assert match, banner
-        url = match.group(1) + "/youtube/v3/i18nRegions?part=snippet&key=k"
-        assert [_get(url)[0] for _ in range(3)] == [500, 200, 403]
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
 
 
 def test_stop_cuts_a_slow_answer_short(

@@ -1,33 +1,24 @@
-"""``python -m emulator``: the one-line banner, serving, clean stop on SIGTERM."""
+"""``python -m emulator``: flags, the one-line banner, serving, clean stop on SIGTERM."""
 
 from __future__ import annotations
 
 import json
 import re
-import signal
 import socket
-import subprocess
-import sys
 from pathlib import Path
 from urllib.request import urlopen
 
-from emulator.__main__ import main
+import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from emulator.__main__ import build_parser, main
+
+from .conftest import raw_get, running_cli
 
 
 def test_serves_until_sigterm() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0", "--small", "--frozen",
-         "--start", "2026-11-02T12:00:00Z", "--seed", "42"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        banner = process.stdout.readline()
+    with running_cli(
+        "--port", "0", "--small", "--frozen", "--start", "2026-11-02T12:00:00Z", "--seed", "42"
+    ) as banner:
         match = re.search(r"at (http://127\.0\.0\.1:\d+) channels=(\S+) regions=(\S+)", banner)
         assert match, banner
         url, channels, regions = match.groups()
@@ -37,9 +28,6 @@ def test_serves_until_sigterm() -> None:
         assert channels.split(",") == summary["tracked_channel_ids"]
         with urlopen(url + "/emulator/clock", timeout=10) as response:
             assert json.load(response)["now"] == "2026-11-02T12:00:00Z"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
 
 
 def test_busy_port_is_reported() -> None:
@@ -48,3 +36,33 @@ def test_busy_port_is_reported() -> None:
         taken.listen()
         port = taken.getsockname()[1]
         assert main(["--port", str(port), "--small"]) == 1
+
+
+def test_fault_and_quota_flags_are_parsed(tmp_path: Path) -> None:
+    rules = tmp_path / "faults.json"
+    rules.write_text(json.dumps([{"kind": "error", "status": 503, "times": 2}]))
+    args = build_parser().parse_args(["--faults", str(rules), "--daily-quota", "50"])
+    assert args.daily_quota == 50
+    assert [(f.kind, f.status, f.reason, f.times) for f in args.faults] == [
+        ("error", 503, "backendError", 2)
+    ]
+    defaults = build_parser().parse_args([])
+    assert (defaults.faults, defaults.daily_quota) == ([], None)
+    rules.write_text('[{"kind": "error"}]')
+    for bad in (["--faults", str(rules)], ["--faults", str(tmp_path / "missing.json")],
+                ["--daily-quota", "-3"], ["--daily-quota", "lots"]):  # fmt: skip
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(bad)
+
+
+def test_starts_with_faults_and_a_daily_quota(tmp_path: Path) -> None:
+    rules = tmp_path / "faults.json"
+    rules.write_text(json.dumps([{"kind": "error", "reason": "backendError", "times": 1}]))
+    with running_cli(
+        "--port", "0", "--small", "--frozen", "--start", "2026-11-02T12:00:00Z",
+        "--faults", str(rules), "--daily-quota", "2",
+    ) as banner:  # fmt: skip
+        match = re.search(r"at (http://127\.0\.0\.1:\d+) .* daily_quota=2 faults=1$", banner)
+        assert match, banner
+        url = match.group(1) + "/youtube/v3/i18nRegions?part=snippet&key=k"
+        assert [raw_get(url)[0].status for _ in range(3)] == [500, 200, 403]

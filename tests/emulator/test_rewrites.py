@@ -5,8 +5,6 @@ the admin routes."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -16,17 +14,7 @@ import pytest
 from emulator import EmulatorServer, Rewrite, Rewrites, World
 from emulator.rewrites import parse_path, set_at
 
-from .conftest import FROZEN_AT, fetch_all, make_client, raw_get
-
-
-def _admin(server: EmulatorServer, path: str, method: str = "GET", body: Any = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(server.url + path, data=data, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
+from .conftest import FROZEN_AT, admin, fetch_all, make_client, raw_get
 
 
 def _videos_url(server: EmulatorServer, ids: list[str]) -> str:
@@ -187,12 +175,12 @@ def test_rewrite_admin_routes_round_trip(
 ) -> None:
     server = new_server(world=small_world)
     url = _videos_url(server, _three_videos(small_world))
-    assert _admin(server, "/emulator/rewrites") == (200, {"rewrites": []})
+    assert admin(server, "/emulator/rewrites") == (200, {"rewrites": []})
     rules = [
         {"action": "insert_items", "values": [None], "method": "videos.list"},
         {"action": "date", "value": "Fri, 01 Jan 2100 00:00:00 GMT", "times": 1},
     ]
-    status, listed = _admin(server, "/emulator/rewrites", "POST", rules)
+    status, listed = admin(server, "/emulator/rewrites", "POST", rules)
     assert status == 200
     assert listed["rewrites"][0] == {
         "action": "insert_items", "path": None, "value": None, "values": [None], "index": 0,
@@ -203,14 +191,14 @@ def test_rewrite_admin_routes_round_trip(
     assert json.loads(content)["items"][-1] is None and response["date"].endswith(
         "2100 00:00:00 GMT"
     )
-    counted = _admin(server, "/emulator/rewrites")[1]["rewrites"]
+    counted = admin(server, "/emulator/rewrites")[1]["rewrites"]
     assert [(r["matched"], r["applied"]) for r in counted] == [(1, 1), (1, 1)]
-    status, error = _admin(
+    status, error = admin(
         server, "/emulator/rewrites", "POST", [{"action": "date", "value": "x"}, {"action": "?"}]
     )
     assert status == 400 and "unknown rewrite action" in error["error"]
     assert len(server.rewrites) == 2  # a bad batch adds nothing
-    assert _admin(server, "/emulator/rewrites", "DELETE") == (200, {"rewrites": []})
+    assert admin(server, "/emulator/rewrites", "DELETE") == (200, {"rewrites": []})
     assert None not in json.loads(raw_get(url)[1])["items"]
 
 
