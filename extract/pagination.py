@@ -1,7 +1,7 @@
 """The paging loop: every page a run reads goes through :class:`Pager`, one page at a time,
 each landing in its own transaction (re-used, not modified, or asked for: see ``Pager``).
 
-Every paging loop goes through a :class:`PageGuard`: a listing that hands out more page
+Every paged listing goes through a :class:`PageGuard`: a listing that hands out more page
 tokens than its own counts allow (``pageInfo.totalResults``, a playlist's ``itemCount``, a
 channel's ``videoCount``, with a margin for what changes while it is read), or hands out a
 token it already gave, is stopped there and fails as that listing's error. Each page costs

@@ -3,6 +3,16 @@
 On a terminal the CLI installs :class:`TerminalProgress`, one status line redrawn in place
 (and cleared around log lines so both stay readable); anywhere else (Prefect, cron, a pipe)
 :class:`LogProgress` writes one plain log line per finished step.
+
+Why not ``rich`` (installed with Prefect): its live display (``rich.live.Live``,
+``rich.progress``) keeps log lines above the status only for what is printed through its own
+``Console``, or through ``sys.stdout``/``sys.stderr`` while it redirects them. The handlers
+writing our log lines hold their stream from before: the root handler of
+``logging.basicConfig`` (the CLI's) keeps the ``sys.stderr`` it was created with, and
+Prefect's console handler prints through a ``Console`` of its own bound to that stream.
+Their lines would tear the live display unless we replaced those handlers (a ``RichHandler``
+on the live console) for the length of a run, i.e. took over the logging Prefect sets up.
+A filter on the existing handlers that clears the line before each record needs neither.
 """
 
 from __future__ import annotations
