@@ -13,6 +13,10 @@ select
     channels.is_subscriber_count_hidden,
     channels.view_count,
     channels.video_count,
+    channels.latest_stats_date,
+    channels.subscribers_gained_30d,
+    channels.views_gained_30d,
+    channels.videos_added_30d,
     channels.first_captured_at,
     channels.last_captured_at
 from (select 1) as at_least_one_row

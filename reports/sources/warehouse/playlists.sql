@@ -15,6 +15,9 @@ select
     playlists.avg_likes,
     playlists.views_gained_7d,
     playlists.views_gained_30d,
+    playlists.count_months,
+    playlists.count_videos_in_months,
+    playlists.avg_monthly_views,
     playlists.last_captured_at
 from (select 1) as at_least_one_row
 left join marts.playlists on true

@@ -4,6 +4,8 @@
     to, once per playlist; deleted, private or otherwise unavailable videos are excluded from
     the counts and totals (and counted in count_unavailable_items). Likes are NULL-aware: a
     video that hides its likes adds nothing to total_likes nor to avg_likes' denominator.
+    The monthly summary (count_months, count_videos_in_months, avg_monthly_views) is over
+    the playlist's rows in playlist_monthly.
 #}
 with
 
@@ -17,6 +19,21 @@ playlist_videos as (
 
 video_gains as (
     select * from {{ ref('int_video_gains_summed') }}
+),
+
+playlist_monthly as (
+    select * from {{ ref('playlist_monthly') }}
+),
+
+months as (
+    -- the monthly chart's summary: its months, their videos and their average views
+    select
+        playlist_id,
+        count(*) as count_months,
+        sum(count_videos) as count_videos_in_months,
+        cast(avg(total_views) as numeric(30, 10)) as avg_monthly_views
+    from playlist_monthly
+    group by playlist_id
 ),
 
 available_videos as (
@@ -83,12 +100,17 @@ final as (
             when totals.count_videos is null then 0
             else totals.views_gained_30d
         end as views_gained_30d,
+        coalesce(months.count_months, 0) as count_months,
+        cast(coalesce(months.count_videos_in_months, 0) as bigint) as count_videos_in_months,
+        months.avg_monthly_views,
         playlists.captured_at as last_captured_at
     from playlists
     left join totals
         on playlists.playlist_id = totals.playlist_id
     left join unavailable_items
         on playlists.playlist_id = unavailable_items.playlist_id
+    left join months
+        on playlists.playlist_id = months.playlist_id
 )
 
 select * from final
