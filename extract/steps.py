@@ -13,7 +13,7 @@ data only when older than ``YOUTUBE_REFERENCE_REFRESH_HOURS``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +23,7 @@ from extract import resources as r
 from extract.client import YouTubeClient
 from extract.errors import ApiError
 from extract.failures import Failures
+from extract.items import objects, value_at, video_id_to_ask
 from extract.load import LedgerRow, RawStore, request_key
 from extract.pagination import Pager
 from extract.settings import Settings
@@ -39,47 +40,11 @@ MODES = {
 }
 # Resources whose landed items a later step needs (ids); the others only need counting.
 ITEMS_NEEDED = {r.CHANNELS.name, r.PLAYLISTS.name, r.PLAYLIST_ITEMS.name, r.I18N_REGIONS.name}
-_VIDEO_KIND = "youtube#video"
 
 
 def _batches(ids: list[str], size: int = r.MAX_PAGE_SIZE) -> Iterator[list[str]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
-
-
-def _dicts(items: Iterable[Any]) -> list[dict[str, Any]]:
-    """Items that are JSON objects; anything else is kept raw but never looked into."""
-    return [item for item in items if isinstance(item, dict)]
-
-
-def _get(value: Any, *path: str) -> Any:
-    """``value[path[0]][path[1]]...`` through dicts only; None when any step is missing."""
-    for name in path:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(name)
-    return value
-
-
-def video_id_to_ask(item: dict[str, Any]) -> str | None:
-    """The video a playlist item points at, if videos.list can return it.
-
-    Items of another kind (a channel), deleted and private placeholders (no
-    ``videoPublishedAt``, privacy private/unspecified) and items without a video id are
-    skipped: asking for them would only fill batches.
-    """
-    kind = _get(item, "snippet", "resourceId", "kind")
-    if kind is not None and kind != _VIDEO_KIND:
-        return None
-    details = item.get("contentDetails")
-    video_id = _get(details, "videoId") or _get(item, "snippet", "resourceId", "videoId")
-    if not isinstance(video_id, str) or not video_id:
-        return None
-    if isinstance(details, dict) and not details.get("videoPublishedAt"):
-        return None
-    if _get(item, "status", "privacyStatus") in ("private", "privacyStatusUnspecified"):
-        return None
-    return video_id
 
 
 @dataclass
@@ -137,11 +102,6 @@ class Extraction:
         self.counts.units = self.client.units_spent
         self.reporter.page(self.counts, what)
 
-    def _each(
-        self, things: Iterable[Any], step: Callable[[Any], object], name: Callable[[Any], str]
-    ) -> None:
-        self.outcome.each(things, step, name)
-
     def check_budget(self, step: str) -> None:
         """Refuse (``QuotaRefused``) to start ``step`` when the rest cannot be paid today."""
         quota_plan.check_budget(
@@ -197,9 +157,9 @@ class Extraction:
 
         def fetch(batch: list[str]) -> None:
             items = self.pager.listing(r.CHANNELS, {"id": ",".join(batch)}, "channels.list")
-            found.extend(c for c in _dicts(items) if isinstance(c.get("id"), str))
+            found.extend(c for c in objects(items) if isinstance(c.get("id"), str))
 
-        self._each(_batches(self.settings.channel_ids), fetch, lambda b: "channels.list")
+        self.outcome.each(_batches(self.settings.channel_ids), fetch, lambda b: "channels.list")
         returned = {c["id"] for c in found}
         if found or not self.failures:  # a failed call says nothing about the ids
             for channel_id in self.settings.channel_ids:
@@ -216,10 +176,10 @@ class Extraction:
         """Each channel's uploads playlist (its ``videoCount`` as the item count)."""
         found = []
         for channel in self.channels_found:
-            uploads = _get(channel, "contentDetails", "relatedPlaylists", "uploads")
+            uploads = value_at(channel, "contentDetails", "relatedPlaylists", "uploads")
             if isinstance(uploads, str) and uploads:
                 found.append(
-                    Playlist(uploads, r.api_count(_get(channel, "statistics", "videoCount")))
+                    Playlist(uploads, r.api_count(value_at(channel, "statistics", "videoCount")))
                 )
         return found
 
@@ -247,7 +207,7 @@ class Extraction:
 
     def _check_regions(self, regions: list[Any]) -> None:
         """A region YouTube does not list would fail every call: say so once, spend nothing."""
-        known = {i["id"] for i in _dicts(regions) if isinstance(i.get("id"), str)}
+        known = {i["id"] for i in objects(regions) if isinstance(i.get("id"), str)}
         if not known:
             return
         for region in self.settings.regions:
@@ -263,7 +223,7 @@ class Extraction:
         i18n_due, regions_due = self.reference_due()
         regions: list[Any] = []
         if i18n_due:
-            self._each(
+            self.outcome.each(
                 [{}],
                 lambda params: regions.extend(
                     self.pager.listing(r.I18N_REGIONS, params, "i18nRegions.list")
@@ -292,13 +252,13 @@ class Extraction:
         fresh = len(self.settings.regions) - len(todo) - len(self.bad_regions)
         if fresh > 0:
             log.info("reference data: categories of %d regions are fresh", fresh)
-        self._each(todo, categories, lambda region: f"videoCategories.list {region}")
+        self.outcome.each(todo, categories, lambda region: f"videoCategories.list {region}")
 
     def playlists(self) -> list[Playlist]:
         """All playlists to crawl: each channel's playlists and its uploads playlist."""
         found: dict[str, Playlist] = {p.playlist_id: p for p in self.uploads()}
         for channel in self.channels_found:
-            if not _get(channel, "contentDetails", "relatedPlaylists", "uploads"):
+            if not value_at(channel, "contentDetails", "relatedPlaylists", "uploads"):
                 self.notices.append(
                     f"channel {channel['id']}: no contentDetails.relatedPlaylists.uploads in "
                     "the answer; its uploads playlist is not crawled this run"
@@ -309,15 +269,15 @@ class Extraction:
             items = self.pager.listing(
                 r.PLAYLISTS, {"channelId": channel_id}, f"playlists.list {channel_id}"
             )
-            for item in _dicts(items):
+            for item in objects(items):
                 playlist_id = item.get("id")
                 kind = item.get("kind")
                 if not isinstance(playlist_id, str) or kind not in (None, "youtube#playlist"):
                     continue
-                count = r.api_count(_get(item, "contentDetails", "itemCount"))
+                count = r.api_count(value_at(item, "contentDetails", "itemCount"))
                 found.setdefault(playlist_id, Playlist(playlist_id, count))
 
-        self._each(self.channels_found, crawl, lambda c: f"playlists.list {c['id']}")
+        self.outcome.each(self.channels_found, crawl, lambda c: f"playlists.list {c['id']}")
         self.playlists_found = list(found.values())
         log.info("playlists: %d to crawl (uploads included)", len(found))
         return self.playlists_found
@@ -333,12 +293,12 @@ class Extraction:
                 f"playlistItems.list {playlist.playlist_id}",
                 playlist.item_count,
             )
-            for item in _dicts(items):
+            for item in objects(items):
                 video_id = video_id_to_ask(item)
                 if video_id:
                     video_ids.add(video_id)
 
-        self._each(playlists, crawl, lambda p: f"playlistItems.list {p.playlist_id}")
+        self.outcome.each(playlists, crawl, lambda p: f"playlistItems.list {p.playlist_id}")
         self.video_ids = sorted(video_ids)
         log.info("playlist items: %d distinct available videos", len(self.video_ids))
         return self.video_ids
@@ -354,7 +314,7 @@ class Extraction:
             what = f"videos.list batch {number}/{len(batches)}"
             self.pager.listing(r.VIDEOS, {"id": ",".join(batch)}, what)
 
-        self._each(
+        self.outcome.each(
             enumerate(batches, 1), fetch, lambda n: f"videos.list batch {n[0]}/{len(batches)}"
         )
 
@@ -386,7 +346,7 @@ class Extraction:
                     self.bad_regions.add(region)
                 raise
 
-        self._each(
+        self.outcome.each(
             self.chart_params(),
             crawl,
             lambda p: f"mostPopular {p['regionCode']}/{p['videoCategoryId']}",
@@ -402,7 +362,9 @@ class Extraction:
             params = {"playlistId": playlist.playlist_id}
             label = f"playlistItems.list {playlist.playlist_id} (first page)"
             read = self.pager.page(r.PLAYLIST_ITEMS, params, label)
-            found.update(v for v in map(video_id_to_ask, _dicts(read.items)) if v)
+            found.update(v for v in map(video_id_to_ask, objects(read.items)) if v)
 
-        self._each(self.uploads(), first_page, lambda p: f"playlistItems.list {p.playlist_id}")
+        self.outcome.each(
+            self.uploads(), first_page, lambda p: f"playlistItems.list {p.playlist_id}"
+        )
         return found
