@@ -134,8 +134,8 @@ def run_extract(
         except psycopg2.Error as exc:
             lost = exc
         except Exception as exc:  # what ends a run (failures.py); a bug closes it as failed
-            status, message = run_ended(exc, client.server_now, run_id)
-            extraction.failures.append(message)
+            status, why = run_ended(exc, client.server_now, run_id)
+            extraction.failures.append(why)
         finally:
             extraction.reporter.close(extraction.counts)
         if lost is not None:
