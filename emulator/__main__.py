@@ -2,7 +2,10 @@
 
 Prints one line with the URL, the tracked channel ids (ready for ``YOUTUBE_CHANNEL_IDS``) and the
 region codes, then serves until Ctrl-C or SIGTERM. ``--faults rules.json`` and ``--daily-quota N``
-start it with a fault plan and a daily quota (both can be changed later over the admin routes).
+start it with a fault plan and a daily quota (both can be changed later over the admin routes);
+``--stats-daily-quota N`` and ``--search-daily-quota N`` set the ``stats`` and ``search`` quota
+buckets' limits, ``--no-batch-stats`` serves no ``videos.batchGetStats``, ``--search`` serves
+``search.list``. ``--videos N`` serves a large world of N videos (``WorldSpec.large``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from pathlib import Path
 
 from emulator.clock import Clock
 from emulator.faults import Fault, parse_rules
+from emulator.quota import DEFAULT_LIMITS, STATS_BUCKET
 from emulator.server import EmulatorServer
+from emulator.spec import WorldSpec
 from emulator.world import World
 
 
@@ -41,11 +46,18 @@ def _fault_file(text: str) -> list[Fault]:
 
 def _units(text: str) -> int:
     try:
-        value = int(text)
+        value = int(text.replace("_", ""))
     except ValueError:
         value = -1
     if value < 0:
-        raise argparse.ArgumentTypeError(f"--daily-quota {text!r} is not a whole number >= 0")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return value
+
+
+def _videos(text: str) -> int:
+    value = _units(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--videos {text!r} must be at least 1")
     return value
 
 
@@ -86,12 +98,48 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="units per Pacific-time day, then 403 quotaExceeded (default: unlimited)",
     )
+    parser.add_argument(
+        "--stats-daily-quota",
+        type=_units,
+        default=DEFAULT_LIMITS[STATS_BUCKET],
+        metavar="N",
+        help="units per Pacific-time day of videos.batchGetStats' own bucket (default %(default)s)",
+    )
+    parser.add_argument(
+        "--search-daily-quota",
+        type=_units,
+        metavar="N",
+        help="units per Pacific-time day of search.list's own bucket (default: unlimited)",
+    )
+    parser.add_argument(
+        "--no-batch-stats",
+        dest="batch_stats",
+        action="store_false",
+        help="a project without videos.batchGetStats: its path answers 404 notFound",
+    )
+    parser.add_argument(
+        "--search", action="store_true", help="also serve search.list (100 units a call)"
+    )
+    parser.add_argument(
+        "--videos",
+        type=_videos,
+        metavar="N",
+        help="a large world of N videos (WorldSpec.large; e.g. 100000), instead of the default",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    world = World.small(seed=args.seed) if args.small else World.generate(seed=args.seed)
+    if args.small and args.videos:
+        print("error: --small and --videos exclude each other", file=sys.stderr)
+        return 2
+    if args.videos:
+        world = World.generate(WorldSpec.large(videos=args.videos, seed=args.seed))
+    elif args.small:
+        world = World.small(seed=args.seed)
+    else:
+        world = World.generate(seed=args.seed)
     clock = Clock(args.start, frozen=args.frozen, not_before=world.as_of)
     try:
         server = EmulatorServer(
@@ -102,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
             api_key=args.api_key,
             faults=args.faults,
             daily_quota=args.daily_quota,
+            stats_daily_quota=args.stats_daily_quota,
+            search_daily_quota=args.search_daily_quota,
+            batch_stats=args.batch_stats,
+            search=args.search,
         )
         server.start()
     except OSError as exc:
@@ -124,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         f"regions={','.join(world.region_codes)} "
         f"clock={now}{' (frozen)' if args.frozen else ''}"
         + (f" daily_quota={args.daily_quota}" if args.daily_quota is not None else "")
-        + (f" faults={len(args.faults)}" if args.faults else ""),
+        + (f" faults={len(args.faults)}" if args.faults else "")
+        + (f" videos={len(world.videos)}" if args.videos else ""),
         flush=True,
     )
     try:

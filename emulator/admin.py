@@ -3,7 +3,8 @@ faults, rewrites and mutations, for tests and for an emulator started on its own
 
     GET  /emulator/world                 the world's summary()
     GET  /emulator/quota                 quota(); POST /emulator/quota/reset forgets it
-    POST /emulator/quota/limit           {"daily_quota": n or null} or {"after_units": n}
+    POST /emulator/quota/limit           {"daily_quota": n or null} or {"after_units": n},
+                                         optionally with "bucket": "default" | "search" | "stats"
     GET  /emulator/clock                 {"now": ..., "frozen": ...}
     POST /emulator/clock                 {"advance_hours": n}, {"advance_seconds": n}, {"set": ISO}
     GET|POST|DELETE /emulator/faults     fault rules (POST: one object or a list)
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.faults import parse_rules
 from emulator.messages import Request, Response, json_response
 from emulator.mutations import Mutations
+from emulator.quota import DEFAULT_BUCKET, check_bucket
 from emulator.rewrites import parse_rewrites
 
 if TYPE_CHECKING:
@@ -85,12 +87,17 @@ def handle_admin(server: EmulatorServer, request: Request) -> Response:
 
 
 def _set_limit(server: EmulatorServer, payload: Any) -> dict[str, Any]:
-    if isinstance(payload, dict) and set(payload) == {"daily_quota"}:
-        server.set_daily_quota(payload["daily_quota"])
-    elif isinstance(payload, dict) and set(payload) == {"after_units"}:
-        server.quota_after(payload["after_units"])
+    keys = set(payload) - {"bucket"} if isinstance(payload, dict) else set()
+    bucket = check_bucket(payload.get("bucket", DEFAULT_BUCKET)) if keys else DEFAULT_BUCKET
+    if keys == {"daily_quota"}:
+        server.set_daily_quota(payload["daily_quota"], bucket)
+    elif keys == {"after_units"}:
+        server.quota_after(payload["after_units"], bucket)
     else:
-        raise ValueError('expected {"daily_quota": n or null} or {"after_units": n}')
+        raise ValueError(
+            'expected {"daily_quota": n or null} or {"after_units": n}, '
+            'optionally with "bucket": "default", "search" or "stats"'
+        )
     return server.quota()
 
 

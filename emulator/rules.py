@@ -18,22 +18,23 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
-from emulator.api.methods import METHODS
+from emulator.api.methods import RULE_METHODS
 
 
 def method_name(text: str) -> str:
     """A rule's method as the server names it: "videos.list" -> "youtube.videos.list".
 
-    "videos" and "youtube.videos.list" are accepted too; "*" (any method) stays as it is.
+    "videos" and "youtube.videos.list" are accepted too (a bare resource means its list
+    method), and so is "videos.batchGetStats"; "*" (any method) stays as it is.
     """
     name = text.strip()
     if name == "*":
         return name
     if not name.startswith("youtube."):
         name = "youtube." + name
-    if not name.endswith(".list"):
+    if name.count(".") == 1:
         name += ".list"
-    known = sorted(m.name for m in METHODS.values())
+    known = sorted(m.name for m in RULE_METHODS.values())
     if name not in known:
         raise ValueError(f"unknown method {text!r} in a rule; expected '*' or one of {known}")
     return name

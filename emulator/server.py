@@ -18,10 +18,13 @@ Quota model: each call to a list method costs 1 unit (``search.list``, served on
 Modified costs ``not_modified_cost`` (default 1, since Google does not document that
 conditional requests are free). Requests without a valid key are not
 charged (there is no project to bill), nor are unknown paths or the ``/emulator/`` admin calls.
-Faulted calls cost what ``faults.py`` says. With a ``daily_quota``, once the units charged in the
-current Pacific-time day (by the emulator clock) reach it, every API call is answered 403
-``quotaExceeded`` at no cost, until the clock passes midnight in America/Los_Angeles (the ledger:
-``quota.py``).
+Faulted calls cost what ``faults.py`` says. Each method charges one quota bucket (``quota.py``):
+``videos.batchGetStats`` the ``stats`` bucket (``stats_daily_quota``, default 10,000),
+``search.list`` the ``search`` bucket (``search_daily_quota``), every other method the
+``default`` bucket (``daily_quota``). Once the units charged to a bucket in the current
+Pacific-time day (by the emulator clock) reach its limit, that bucket's methods are answered 403
+``quotaExceeded`` at no cost, until the clock passes midnight in America/Los_Angeles; the other
+buckets' methods answer as usual.
 """
 
 from __future__ import annotations
@@ -32,13 +35,13 @@ from typing import Any
 
 from emulator.admin import ADMIN_PREFIX, handle_admin
 from emulator.api import errors
-from emulator.api.methods import METHODS, OPTIONAL_METHODS, Method, call_method
+from emulator.api.methods import BATCH_STATS, METHODS, SEARCH, Method, call_method
 from emulator.clock import Clock
 from emulator.faults import Fault, FaultPlan
 from emulator.handler import Handler, HTTPServer
 from emulator.messages import Request, Response, error_response, json_response
 from emulator.mutations import Mutations
-from emulator.quota import QuotaLedger
+from emulator.quota import DEFAULT_BUCKET, DEFAULT_LIMITS, SEARCH_BUCKET, STATS_BUCKET, QuotaLedger
 from emulator.rewrites import Rewrite, Rewrites
 from emulator.world import World
 
@@ -64,10 +67,14 @@ class EmulatorServer:
     tests. ``url`` is what to pass as the Google client's ``api_endpoint``.
 
     ``faults``: initial fault rules (``Fault`` objects or their JSON dicts), kept in
-    ``self.faults`` (a ``FaultPlan``). ``daily_quota``: units per Pacific day, None = unlimited.
+    ``self.faults`` (a ``FaultPlan``). ``daily_quota``: units per Pacific day of the default
+    bucket, None = unlimited; ``stats_daily_quota`` (default 10,000) and ``search_daily_quota``
+    (default unlimited) the same for the ``stats`` and ``search`` buckets.
     ``self.mutations`` scripts data changes (``Mutations``); ``rewrites``: answer rewriting
     rules (``Rewrite`` objects or their JSON dicts), kept in ``self.rewrites``. ``search``: also
-    serve ``search.list`` (100 units a call), which the warehouse never uses.
+    serve ``search.list`` (100 units a call), which the warehouse never uses. ``batch_stats``
+    (default True): serve ``videos.batchGetStats``; False emulates a project the method is not
+    available to (its path answers 404 ``notFound``, like any method the API does not have).
     """
 
     def __init__(
@@ -82,10 +89,18 @@ class EmulatorServer:
         daily_quota: int | None = None,
         search: bool = False,
         rewrites: Iterable[Rewrite | dict[str, Any]] = (),
+        batch_stats: bool = True,
+        stats_daily_quota: int | None = DEFAULT_LIMITS[STATS_BUCKET],
+        search_daily_quota: int | None = DEFAULT_LIMITS[SEARCH_BUCKET],
     ) -> None:
         self.world = world
-        # search.list (100 units a call) exists only when asked for: see OPTIONAL_METHODS
-        self.methods = {**METHODS, **(OPTIONAL_METHODS if search else {})}
+        # search.list (100 units a call) exists only when asked for, videos.batchGetStats
+        # unless refused: see OPTIONAL_METHODS
+        self.methods = dict(METHODS)
+        if search:
+            self.methods["search"] = SEARCH
+        if batch_stats:
+            self.methods["videos:batchGetStats"] = BATCH_STATS
         self.clock = clock or Clock(not_before=world.as_of)
         self.host = host
         self.port = port
@@ -94,7 +109,13 @@ class EmulatorServer:
         self.faults = FaultPlan(faults)
         self.mutations = Mutations(world)
         self.rewrites = Rewrites(rewrites)
-        self._ledger = QuotaLedger(daily_quota)
+        self._ledger = QuotaLedger(
+            {
+                DEFAULT_BUCKET: daily_quota,
+                STATS_BUCKET: stats_daily_quota,
+                SEARCH_BUCKET: search_daily_quota,
+            }
+        )
         self.stopping = threading.Event()  # cuts slow-fault sleeps short on stop()
         self._httpd: HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -145,22 +166,26 @@ class EmulatorServer:
     def quota(self) -> dict[str, Any]:
         """Units spent since start (or the last reset), in total and per API method, and today.
 
-        ``units_today`` counts the Pacific day ``pacific_day`` of the emulator clock;
-        ``refused`` is how many calls the daily limit answered with ``quotaExceeded``.
+        ``units_today``, ``daily_limit`` and ``refused`` are the default bucket's: units in the
+        Pacific day ``pacific_day`` of the emulator clock, its limit, and how many calls the
+        limit answered with ``quotaExceeded``. ``buckets`` has the same (plus ``total``) for
+        every bucket: ``default``, ``search``, ``stats``.
         """
         return self._ledger.snapshot(self.clock.now())
 
     def reset_quota(self) -> None:
-        """Forget every unit spent (the daily limit itself stays)."""
+        """Forget every unit spent (the daily limits themselves stay)."""
         self._ledger.reset()
 
-    def set_daily_quota(self, units: int | None) -> None:
-        """Units allowed per Pacific day (None = unlimited); what today already spent counts."""
-        self._ledger.set_daily_limit(units)
+    def set_daily_quota(self, units: int | None, bucket: str = DEFAULT_BUCKET) -> None:
+        """Units a bucket allows per Pacific day (None = unlimited); what today already spent
+        counts."""
+        self._ledger.set_daily_limit(units, bucket)
 
-    def quota_after(self, units: int) -> int:
-        """Let ``units`` more units through today, then answer ``quotaExceeded``; the new limit."""
-        return self._ledger.allow(units, self.clock.now())
+    def quota_after(self, units: int, bucket: str = DEFAULT_BUCKET) -> int:
+        """Let ``units`` more units of a bucket through today, then answer ``quotaExceeded``;
+        the new limit."""
+        return self._ledger.allow(units, self.clock.now(), bucket)
 
     # ----------------------------------------------------------------- pipeline
 
@@ -181,7 +206,7 @@ class EmulatorServer:
         if self.api_key is not None and key != self.api_key:
             return error_response(errors.invalid_key())
 
-        if self._ledger.spent(request.now):
+        if self._ledger.spent(request.now, method.bucket):
             # costs nothing: there is nothing left
             response = error_response(errors.quota_exceeded())
             response.method = method.name
@@ -189,7 +214,7 @@ class EmulatorServer:
 
         fault = self._inject_fault(request, method.name)
         if fault is not None and fault.kind == "error":
-            self._ledger.charge(method.name, fault.error_cost(), request.now)
+            self._ledger.charge(method.name, fault.error_cost(), request.now, method.bucket)
             response = error_response(fault.api_error())
             response.method = method.name
             return response
@@ -199,7 +224,7 @@ class EmulatorServer:
             response.fault = fault
             if fault.cost is not None:
                 units = fault.cost
-        self._ledger.charge(method.name, units, request.now)
+        self._ledger.charge(method.name, units, request.now, method.bucket)
         return response
 
     def _call(self, request: Request, method: Method) -> tuple[Response, int]:

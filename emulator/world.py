@@ -166,6 +166,13 @@ class World:
         """Counts at ``at`` (truncated to the second); ``None`` where the API omits the key."""
         return growth.video_statistics(self.videos[video_id], at)
 
+    def true_statistics(self, video_id: str, at: datetime) -> dict[str, int | None]:
+        """The ground truth of a video's counts at ``at`` (truncated to the second), from the
+        growth model alone: what ``videos.list`` and ``videos.batchGetStats`` serve at that
+        second unless a mutation (``set_video_statistics``) overrides them. A benchmark measures
+        an estimate's error against this; it never changes, even on a ``MutatedWorld``."""
+        return growth.video_statistics(self.videos[video_id], at)
+
     def channel_statistics(self, channel_id: str, at: datetime) -> dict[str, Any]:
         """Channel totals at ``at``; ``subscriberCount`` is ``None`` when the channel hides it."""
         public = [v for v in self._videos_by_channel[channel_id] if v.is_public]

@@ -3,8 +3,13 @@ cost in quota units, and ``call_method``, which checks a query the way the API f
 before running the handler.
 
 Costs: 1 unit a call for the six list methods, errors included; ``search.list`` 100 (and served
-only by a server started with ``search=True``: see ``OPTIONAL_METHODS``). What the server charges
-for 304s, faulted calls and calls without a key is the server's business (``server.py``).
+only by a server started with ``search=True``: see ``OPTIONAL_METHODS``); ``videos.batchGetStats``
+1 (served unless the server is started with ``batch_stats=False``). Each method charges one quota
+bucket (``quota.py``): ``search.list`` the ``search`` bucket, ``videos.batchGetStats`` the
+``stats`` bucket, every other method the ``default`` one. What the server charges for 304s,
+faulted calls and calls without a key is the server's business (``server.py``).
+
+The table is keyed by the URL path after ``/youtube/v3/``: ``videos``, ``videos:batchGetStats``.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from emulator.api.batch_stats import batch_get_stats
 from emulator.api.channels import list_channels
 from emulator.api.errors import required, unauthorized, unknown_parameter, unknown_part
 from emulator.api.playlists import list_playlist_items, list_playlists
@@ -21,6 +27,7 @@ from emulator.api.reference import list_i18n_regions, list_video_categories
 from emulator.api.request import Call
 from emulator.api.search import list_search
 from emulator.api.videos import list_videos
+from emulator.quota import DEFAULT_BUCKET, SEARCH_BUCKET, STATS_BUCKET
 from emulator.world import World
 
 # Standard Google API query parameters every method accepts.
@@ -40,14 +47,15 @@ OAUTH_PARAMS = frozenset(
 
 @dataclass(frozen=True)
 class Method:
-    """One list method: its quota name, accepted parameters and parts, its handler, and the
-    units a call costs (errors included)."""
+    """One method: its quota name, accepted parameters and parts, its handler, the units a
+    call costs (errors included) and the quota bucket it charges."""
 
     name: str
     params: frozenset[str]
     parts: frozenset[str]
     handler: Callable[[Call], dict[str, Any]]
     cost: int = 1
+    bucket: str = DEFAULT_BUCKET
 
 
 METHODS: dict[str, Method] = {
@@ -124,8 +132,22 @@ SEARCH = Method(
     frozenset({"id", "snippet"}),
     list_search,
     cost=100,
+    bucket=SEARCH_BUCKET,
 )  # fmt: skip
-OPTIONAL_METHODS: dict[str, Method] = {"search": SEARCH}
+
+# videos.batchGetStats (revision 2026-06-03): statistics only, 1 unit from its own bucket.
+# Served by default; EmulatorServer(..., batch_stats=False) emulates a project without it.
+BATCH_STATS = Method(
+    "youtube.videos.batchGetStats",
+    frozenset({"part", "id", "onBehalfOfContentOwner"}),
+    frozenset({"id", "snippet", "statistics", "contentDetails"}),
+    batch_get_stats,
+    bucket=STATS_BUCKET,
+)
+OPTIONAL_METHODS: dict[str, Method] = {"search": SEARCH, "videos:batchGetStats": BATCH_STATS}
+# Every method a rule (fault, rewrite) may name: the list methods and videos.batchGetStats
+# (search.list, which only the quota benchmark's naive connector calls, is not scriptable).
+RULE_METHODS: dict[str, Method] = {**METHODS, "videos:batchGetStats": BATCH_STATS}
 
 
 def call_method(method: Method, world: World, params: dict[str, str], now: datetime) -> dict:

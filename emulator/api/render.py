@@ -85,6 +85,10 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+stats_counts = _counts  # also videos.batchGetStats' statistics
+video_stat_time = _iso  # a google-datetime: RFC 3339 in UTC, whole seconds
+
+
 def render_channel(world: World, channel: Channel, parts: set[str], now: datetime) -> dict:
     item: dict[str, Any] = {"kind": "youtube#channel", "etag": "", "id": channel.channel_id}
     if "snippet" in parts:

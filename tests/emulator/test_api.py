@@ -352,6 +352,11 @@ def test_quota_is_counted_per_method_errors_included(
         "pacific_day": "2026-11-02",
         "units_today": 0,
         "refused": 0,
+        "buckets": {
+            "default": {"units_today": 0, "daily_limit": None, "total": 0, "refused": 0},
+            "search": {"units_today": 0, "daily_limit": None, "total": 0, "refused": 0},
+            "stats": {"units_today": 0, "daily_limit": 10_000, "total": 0, "refused": 0},
+        },
     }
 
 

@@ -174,6 +174,11 @@ def test_admin_endpoints(world: World, new_server: Callable[..., EmulatorServer]
         "pacific_day": "2026-11-02",
         "units_today": 1,
         "refused": 0,
+        "buckets": {
+            "default": {"units_today": 1, "daily_limit": None, "total": 1, "refused": 0},
+            "search": {"units_today": 0, "daily_limit": None, "total": 0, "refused": 0},
+            "stats": {"units_today": 0, "daily_limit": 10_000, "total": 0, "refused": 0},
+        },
     }
     assert raw_json(server.url + "/emulator/quota/reset", "POST", {})[1]["total"] == 0
     assert server.quota()["total"] == 0
