@@ -191,8 +191,10 @@ def test_connection_reaches_evidence_through_environment_only() -> None:
         "marts.playlist_videos",
         "marts.playlists",
         "marts.regions",
+        "marts.trending_charts_latest",
+        "marts.trending_daily_charts",
+        "marts.trending_daily_regions",
         "marts.trending_summary",
-        "marts.trending_videos",
         "marts.video_daily_stats",
         "marts.videos",
     ]
