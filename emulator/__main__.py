@@ -15,10 +15,10 @@ import json
 import signal
 import sys
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from emulator.clock import Clock
+from emulator.clock import Clock, utc_second
 from emulator.faults import Fault, parse_rules
 from emulator.quota import DEFAULT_LIMITS, STATS_BUCKET
 from emulator.server import EmulatorServer
@@ -56,8 +56,8 @@ def _units(text: str) -> int:
 
 def _videos(text: str) -> int:
     value = _units(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"--videos {text!r} must be at least 1")
+    if value < 100:
+        raise argparse.ArgumentTypeError(f"--videos {text!r}: a large world has at least 100")
     return value
 
 
@@ -124,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--videos",
         type=_videos,
         metavar="N",
-        help="a large world of N videos (WorldSpec.large; e.g. 100000), instead of the default",
+        help="a large world of N videos (WorldSpec.large, e.g. 100000) whose uploads run up to "
+        "the clock's start (--start, default now, to the hour)",
     )
     return parser
 
@@ -135,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --small and --videos exclude each other", file=sys.stderr)
         return 2
     if args.videos:
-        world = World.generate(WorldSpec.large(videos=args.videos, seed=args.seed))
+        # the large world ends at the clock's start, so a run always finds fresh uploads
+        start = utc_second(args.start or datetime.now(UTC)).replace(minute=0, second=0)
+        world = World.generate(WorldSpec.large(videos=args.videos, seed=args.seed, as_of=start))
     elif args.small:
         world = World.small(seed=args.seed)
     else:

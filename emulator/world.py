@@ -67,15 +67,33 @@ class World:
             for playlist in self._playlists.values()
             for item in playlist.items
         }
-        self._rankings = ChartRankings(spec.seed, self.charts)
+        self._rankings = ChartRankings(
+            spec.seed, self.charts, composite_general=spec.chart_rule == "2025"
+        )
 
     # ----------------------------------------------------------------- construction
 
     @classmethod
-    def generate(cls, spec: WorldSpec | None = None, **overrides: Any) -> World:
-        """Build the world for ``spec`` (default ``WorldSpec()``) with fields replaced by kwargs."""
+    def generate(
+        cls, spec: WorldSpec | None = None, *, videos: int | None = None, **overrides: Any
+    ) -> World:
+        """Build the world for ``spec`` (default ``WorldSpec()``) with fields replaced by kwargs.
+
+        ``videos=N`` (without a spec): the large world ``WorldSpec.large(videos=N)`` instead,
+        ``seed`` and ``as_of`` (and any other field) still taken from the kwargs."""
+        if videos is not None:
+            if spec is not None:
+                raise ValueError("give either a spec or videos=N, not both")
+            seed = overrides.pop("seed", 42)
+            spec = WorldSpec.large(videos, seed=seed, **overrides)
+            overrides = {}
         spec = replace(spec or WorldSpec(), **overrides)
         return World(spec, *generation.generate(spec))
+
+    @classmethod
+    def large(cls, videos: int = 100_000, **overrides: Any) -> World:
+        """A large world of exactly ``videos`` videos (``WorldSpec.large``), for benchmarks."""
+        return cls.generate(videos=videos, **overrides)
 
     @classmethod
     def small(cls, **overrides: Any) -> World:
@@ -220,6 +238,12 @@ class World:
 
     # ----------------------------------------------------------------- overview
 
+    def _chart_sizes(self, region: str) -> dict[str, int]:
+        sizes = {cat: spec.size for (reg, cat), spec in self.charts.items() if reg == region}
+        if self.spec.chart_rule == "2025" and sizes:
+            sizes = {"0": sum(sizes.values()), **sizes}  # the general chart merges the others
+        return sizes
+
     def summary(self) -> dict[str, Any]:
         """What a demo or a test needs to know about this world, JSON-ready."""
         videos = list(self.videos.values())
@@ -248,10 +272,6 @@ class World:
                 cid: len(self._playlists_by_channel.get(cid, []))
                 for cid in self.tracked_channel_ids
             },
-            "charts": {
-                region: {
-                    cat: spec.size for (reg, cat), spec in self.charts.items() if reg == region
-                }
-                for region in self.regions
-            },
+            "chart_rule": self.spec.chart_rule,
+            "charts": {region: self._chart_sizes(region) for region in self.regions},
         }

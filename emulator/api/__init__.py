@@ -15,6 +15,7 @@ now)`` answers one call with the response body, or raises ``ApiError``.
     most_popular.py  videos.list with chart=mostPopular
     reference.py     videoCategories.list, i18nRegions.list
     search.py        search.list (only with EmulatorServer(..., search=True))
+    batch_stats.py   videos.batchGetStats (unless EmulatorServer(..., batch_stats=False))
 """
 
 from __future__ import annotations
@@ -37,7 +38,14 @@ from emulator.api.errors import (
     quota_exceeded,
     rate_limit_exceeded,
 )
-from emulator.api.methods import METHODS, OPTIONAL_METHODS, SEARCH, Method, call_method
+from emulator.api.methods import (
+    BATCH_STATS,
+    METHODS,
+    OPTIONAL_METHODS,
+    SEARCH,
+    Method,
+    call_method,
+)
 from emulator.api.paging import decode_page_token, encode_page_token
 from emulator.api.render import (
     etag_of,
@@ -53,6 +61,7 @@ from emulator.api.render import (
 from emulator.api.request import Call
 
 __all__ = [
+    "BATCH_STATS",
     "METHODS",
     "OPTIONAL_METHODS",
     "SEARCH",

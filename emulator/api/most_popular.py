@@ -1,7 +1,8 @@
 """``videos.list`` with ``chart=mostPopular``: a region's (and category's) chart, paged.
 
-The ranking itself is the world's (``charts.py``: it re-ranks at the top of every hour); here
-are the parameter rules: ``regionCode`` defaults to ``US`` and must be a region
+The ranking itself is the world's (``charts.py``: it re-ranks at the top of every hour; under
+the 2025 rule only Music, Gaming and Movies charts exist and the general chart interleaves
+them); here are the parameter rules: ``regionCode`` defaults to ``US`` and must be a region
 ``i18nRegions.list`` lists (else 400 ``invalidRegionCode``), ``videoCategoryId`` defaults to
 ``0`` (all categories) and a pair without a chart is 400 ``videoChartNotFound``;
 ``maxResults`` is 1 to 50.
