@@ -35,7 +35,7 @@ class WorldSpec:
     untracked_channels: int = 12
     videos_per_untracked_channel: int = 20
     regions: tuple[str, ...] = corpus.DEFAULT_REGIONS
-    chart_size: tuple[int, int] = (60, 120)
+    chart_size: tuple[int, int] = (60, 120)  # the legacy general chart's
     category_chart_size: tuple[int, int] = (20, 45)
     start: datetime = DEFAULT_START
     as_of: datetime = DEFAULT_AS_OF
@@ -45,9 +45,10 @@ class WorldSpec:
     comments_disabled_share: float = 0.05
     non_ascii_share: float = 0.15
     tracked_share_in_charts: float = 0.3
-    # "legacy": a general chart of its own per region (YouTube before July 2025); "2025": only
-    # Music, Gaming and Movies charts, the general chart merged from them (charts.py)
-    chart_rule: str = "legacy"
+    # "2025": only Music, Gaming and Movies charts, the general chart merged from them (YouTube
+    # since July 2025); "legacy": a general chart of its own per region, drawn with
+    # ``chart_size`` (before July 2025). See charts.py.
+    chart_rule: str = "2025"
     # the distributions of the growth curve's parameters (generation.py, growth.py):
     # "classic": growth time 12-240 h, a small trickle; "fast": most of a video's first-month
     # views in its first two or three days, then a long slow tail (``WorldSpec.large``)

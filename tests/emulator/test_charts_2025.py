@@ -1,7 +1,7 @@
-"""The 2025 chart rule (``WorldSpec(chart_rule="2025")``, the large worlds' rule): only
-Trending Music (10), Gaming (20) and Movies (Film & Animation, 1) charts; the general chart is
-their videos interleaved by rank; any other category is ``videoChartNotFound``. Through the
-real Google client."""
+"""The 2025 chart rule (every world's unless ``chart_rule="legacy"``): only Trending Music (10),
+Gaming (20) and Movies (Film & Animation, 1) charts; the general chart is their videos
+interleaved by rank; any other category is ``videoChartNotFound``. Through the real Google
+client."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ MUSIC, GAMING, MOVIES = "10", "20", "1"
 
 
 @pytest.fixture(scope="module")
-def world_2025() -> World:
-    return World.generate(chart_rule="2025")
+def world_2025(world: World) -> World:
+    assert world.spec.chart_rule == "2025"  # the default world's rule
+    return world
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_only_music_gaming_and_movies_have_charts(world_2025: World) -> None:
     for region in world_2025.region_codes:  # every region has one at least (Gaming if no other)
         assert any(r == region for r, _ in world_2025.charts)
     # the category charts are the legacy world's, plus Gaming where a region had none
-    legacy = World.generate()
+    legacy = World.generate(chart_rule="legacy")
     for region, category in legacy.charts:
         if category != "0":
             assert world_2025.chart(region, category, FROZEN_AT) == legacy.chart(
@@ -133,8 +134,13 @@ def test_interleave_skips_exhausted_charts_and_repeats() -> None:
     assert interleave([]) == []
 
 
-def test_the_default_worlds_keep_the_legacy_rule() -> None:
-    assert WorldSpec().chart_rule == "legacy" and World.small().spec.chart_rule == "legacy"
+def test_the_default_worlds_follow_the_2025_rule_and_legacy_is_kept() -> None:
+    assert WorldSpec().chart_rule == "2025" and World.small().spec.chart_rule == "2025"
     assert WorldSpec.large(1_000).chart_rule == "2025"
+    legacy = World.small(chart_rule="legacy")
+    assert ("US", "0") in legacy.charts and legacy.summary()["chart_rule"] == "legacy"
+    assert len(legacy.chart("US", "0", FROZEN_AT)) == legacy.charts["US", "0"].size
+    with pytest.raises(ChartNotFound):
+        legacy.chart("JP", "20", FROZEN_AT)  # the last region: the general chart only
     with pytest.raises(ValueError, match="chart_rule"):
         WorldSpec(chart_rule="2019")

@@ -48,6 +48,23 @@ def test_default_world_sizes(world: World) -> None:
     playlists = [len(world.playlists_of(c)) for c in tracked]
     assert playlists[0] > 50 and all(6 <= n <= 10 for n in playlists[1:])
     assert len(world.regions) >= 12
+    assert world.spec.chart_rule == "2025"
+    for region in world.regions:
+        size = len(world.chart(region, "0", AT))
+        parts = [
+            len(world.chart(region, c, AT))
+            for c in ("10", "20", "1")
+            if (region, c) in world.charts
+        ]
+        assert 20 <= size == sum(parts) <= 3 * 45
+    assert {category for _, category in world.charts} == {"1", "10", "20"}
+    assert any((region, "1") not in world.charts for region in world.regions)
+    only_gaming = [r for r in world.regions if {c for g, c in world.charts if g == r} == {"20"}]
+    assert world.region_codes[-1] in only_gaming
+
+
+def test_legacy_chart_rule_sizes() -> None:
+    world = World.generate(chart_rule="legacy")
     for region in world.regions:
         size = len(world.chart(region, "0", AT))
         assert 60 <= size <= 120
