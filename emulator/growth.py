@@ -5,7 +5,10 @@ exactly what the server answered at a captured ``Date``. Views follow a saturati
 steady trickle, ``views(h) = ceiling * (1 - exp(-h / growth_hours)) + views_per_hour * h`` for
 ``h`` hours since upload (zero before it); likes and comments are fixed ratios of views;
 subscribers grow with the channel's views and are rounded down to three significant figures, as
-the real API shows them.
+the real API shows them. The parameters' distributions are drawn at generation
+(``generation._Generator._growth``, by ``WorldSpec.growth``: ``classic`` or ``fast``, the
+large worlds' most-views-in-the-first-days model). ``video_statistics`` is the ground truth a
+benchmark compares against (``World.true_statistics``).
 """
 
 from __future__ import annotations
