@@ -185,18 +185,24 @@ class YouTubeClient:
         what: str,
         etag: str | None = None,
     ) -> Response:
-        """One ``<resource>.list`` call (one page), retried on transient faults.
+        """One ``<resource>.list`` (or ``resource.call``) call, one page, retried on transient
+        faults.
 
         With ``etag`` the request is conditional (If-None-Match): an unchanged page answers
         304, returned as ``Response(not_modified=True)`` with an empty body.
         """
         request_params = {"part": ",".join(resource.parts), **params}
+        if resource.call != "list":  # batchGetStats: id and part are repeated parameters
+            request_params["part"] = list(resource.parts)
+            if isinstance(params.get("id"), str):
+                request_params["id"] = [i for i in params["id"].split(",") if i]
         attempts = 0
 
         def attempt() -> Response:
             nonlocal attempts
             attempts += 1
-            request = getattr(self._service, resource.method)().list(**request_params)
+            collection = getattr(self._service, resource.method)()
+            request = getattr(collection, resource.call)(**request_params)
             if etag:
                 request.headers["if-none-match"] = entity_tag(etag)
             seen: dict[str, Any] = {}
@@ -215,7 +221,11 @@ class YouTubeClient:
                     self._record(resource, NOT_MODIFIED_COST, at, 304, None)
                     return Response({}, at, NOT_MODIFIED_COST, not_modified=True)
                 reason = error_reason(exc)
-                units = 0 if reason in UNCHARGED_REASONS else resource.cost
+                # A method the project does not have (404) consults no quota either.
+                free = reason in UNCHARGED_REASONS or (
+                    exc.resp.status == 404 and resource.call != "list"
+                )
+                units = 0 if free else resource.cost
                 self._record(resource, units, at, exc.resp.status, reason)
                 raise
             except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as exc:

@@ -35,7 +35,7 @@ from extract.client import RequestRecord
 from extract.copy_format import copy_rows
 from extract.database import ConnectionInfo
 from extract.errors import ExtractError
-from extract.quota import pacific_day
+from extract.quota import bucket_of, pacific_day
 from extract.schema import ITEM_COLUMNS, SCHEMA
 
 if TYPE_CHECKING:  # pagination builds pages and lands them here
@@ -138,8 +138,8 @@ class RawStore:
         with self.conn, self.conn.cursor() as cur:
             cur.execute(
                 f"""insert into {SCHEMA}.quota_ledger (run_id, requested_at, method, resource,
-                        units, pacific_day, http_status, reason)
-                    values (%s, %s, %s, %s, %s, %s, %s, %s)""",
+                        units, pacific_day, http_status, reason, bucket)
+                    values (%s, %s, %s, %s, %s, %s, %s, %s, %s)""",
                 (
                     run_id,
                     record.requested_at,
@@ -149,15 +149,17 @@ class RawStore:
                     pacific_day(record.requested_at),
                     record.http_status,
                     record.reason,
+                    bucket_of(record.method),
                 ),
             )
 
-    def units_spent_on(self, day: date) -> int:
-        """Units every run recorded for one Pacific-time quota day."""
+    def units_spent_on(self, day: date, bucket: str = "default") -> int:
+        """Units every run recorded for one Pacific-time quota day in one quota bucket."""
         with self.conn, self.conn.cursor() as cur:
             cur.execute(
-                f"select coalesce(sum(units), 0) from {SCHEMA}.quota_ledger where pacific_day = %s",
-                (day,),
+                f"""select coalesce(sum(units), 0) from {SCHEMA}.quota_ledger
+                    where pacific_day = %s and bucket = %s""",
+                (day, bucket),
             )
             return int(cur.fetchone()[0])
 

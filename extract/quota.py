@@ -1,8 +1,13 @@
-"""The daily quota: Pacific-time days, today's budget, and the units a run plans to spend.
+"""The daily quota: Pacific-time days, its buckets, today's budget, the units a run plans.
 
 YouTube counts quota per day in America/Los_Angeles and resets it at midnight there. Days are
 cut on the API's own clock (its ``Date`` header), so the ledger agrees with the server that
 charges us, whatever this machine's clock says.
+
+Since the granular quota (2026-06-01) each method charges one **bucket** with a daily limit
+of its own: ``videos.batchGetStats`` the ``stats`` bucket, ``search.list`` the ``search``
+bucket, every other method the ``default`` bucket. ``METHOD_BUCKETS`` is the one place that
+says which; the quota ledger records each request's bucket.
 """
 
 from __future__ import annotations
@@ -14,7 +19,30 @@ from zoneinfo import ZoneInfo
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
 # The steps of a run, in order; the plan is re-estimated before each one.
-STEPS = ("channels", "reference", "playlists", "items", "videos", "charts")
+STEPS = ("channels", "reference", "playlists", "items", "videos", "stats", "charts")
+
+DEFAULT_BUCKET = "default"
+STATS_BUCKET = "stats"
+SEARCH_BUCKET = "search"
+BUCKETS = (DEFAULT_BUCKET, STATS_BUCKET, SEARCH_BUCKET)
+# Methods (as the ledger names them) with a bucket of their own; every other one: default.
+METHOD_BUCKETS = {"videos.batchGetStats": STATS_BUCKET, "search.list": SEARCH_BUCKET}
+# The setting that holds each bucket's daily limit (search.list is never called).
+BUCKET_SETTINGS = {DEFAULT_BUCKET: "YOUTUBE_DAILY_QUOTA", STATS_BUCKET: "YOUTUBE_STATS_DAILY_QUOTA"}
+
+
+def bucket_of(method: str) -> str:
+    """The quota bucket ``method`` (``videos.list``, ``youtube.videos.batchGetStats``) charges."""
+    return METHOD_BUCKETS.get(method.removeprefix("youtube."), DEFAULT_BUCKET)
+
+
+def units_by_bucket(units_by_method: dict[str, int]) -> dict[str, int]:
+    """Units per bucket from units per method (every bucket that was charged)."""
+    totals: dict[str, int] = {}
+    for method, units in units_by_method.items():
+        bucket = bucket_of(method)
+        totals[bucket] = totals.get(bucket, 0) + units
+    return totals
 
 
 def pacific_day(at: datetime) -> date:
@@ -36,11 +64,12 @@ def reset_text(at: datetime) -> str:
 
 @dataclass(frozen=True)
 class Budget:
-    """Today's quota as the ledger sees it."""
+    """Today's quota of one bucket as the ledger sees it."""
 
     limit: int
     spent: int
     now: datetime  # the API's clock
+    bucket: str = DEFAULT_BUCKET
 
     @property
     def day(self) -> date:
@@ -67,12 +96,14 @@ class Plan:
 
 def refusal(budget: Budget, plan: Plan, step: str) -> str:
     """The message of a run that will not start ``step``: the rest cannot be paid for today."""
+    setting = BUCKET_SETTINGS.get(budget.bucket, BUCKET_SETTINGS[DEFAULT_BUCKET])
+    bucket = "" if budget.bucket == DEFAULT_BUCKET else f" in the {budget.bucket} bucket"
     return (
-        f"quota: {budget.left} units left today (limit YOUTUBE_DAILY_QUOTA={budget.limit}, "
+        f"quota: {budget.left} units left today{bucket} (limit {setting}={budget.limit}, "
         f"{budget.spent} spent on the Pacific day {budget.day}), but the run still needs about "
         f"{plan.total} ({plan.describe()}); it stopped before the {step} step, keeping what "
         f"landed. The quota resets at {reset_text(budget.now)}: run again then, or raise "
-        "YOUTUBE_DAILY_QUOTA if your project's quota is higher"
+        f"{setting} if your project's quota is higher"
     )
 
 

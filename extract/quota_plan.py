@@ -2,8 +2,11 @@
 
 Before each step the run estimates the units the steps from there on need, with what it
 knows by then, and stops (``QuotaRefused``: the run ends ``incomplete``) rather than start
-what today's budget (``YOUTUBE_DAILY_QUOTA`` minus the ledger's units of this Pacific day)
-cannot finish. Estimates per step:
+what today's budget cannot finish. Budgets are per quota bucket (``quota.METHOD_BUCKETS``):
+a step is checked against its own bucket only (``YOUTUBE_DAILY_QUOTA`` for the default
+bucket, ``YOUTUBE_STATS_DAILY_QUOTA`` for the ``stats`` step's batchGetStats, each minus the
+ledger's units of that bucket on this Pacific day), with the estimates of the remaining
+steps that charge that bucket. Estimates per step:
 
 - reference data: exactly (i18nRegions when due, one call per region whose categories are);
 - playlists.list and the charts: the previous succeeded run's page counts, else 1 page per
@@ -12,7 +15,8 @@ cannot finish. Estimates per step:
   playlist: its channel's ``videoCount``), else the previous run's pages; in ``stats`` mode
   the first page of each uploads playlist;
 - videos.list: one call per 50 ids once they are known, else the previous run's calls, else
-  one per 50 playlist items.
+  one per 50 playlist items;
+- the statistics refresh (``stats`` mode): one batchGetStats call per 50 planned ids.
 
 A resumed run re-uses the pages it already has: they are taken off the estimate.
 """
@@ -28,7 +32,7 @@ from typing import Any, Protocol
 from extract import resources as r
 from extract.errors import QuotaRefused
 from extract.load import LedgerRow, RawStore, request_key
-from extract.quota import Budget, Plan, pacific_day, refusal
+from extract.quota import DEFAULT_BUCKET, STATS_BUCKET, Budget, Plan, pacific_day, refusal
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +44,11 @@ STEP_RESOURCES = {
     "playlists": {r.PLAYLISTS.name},
     "items": {r.PLAYLIST_ITEMS.name},
     "videos": {r.VIDEOS.name},
+    "stats": {r.VIDEO_BATCH_STATS.name},
     "charts": {r.MOST_POPULAR.name},
 }
+# The steps that charge a bucket other than the default one.
+STEP_BUCKETS = {"stats": STATS_BUCKET}
 
 
 class Counted(Protocol):
@@ -56,6 +63,7 @@ class RunSoFar(Protocol):
     mode: str
     channels_found: list[dict[str, Any]]
     video_ids: list[str] | None
+    stats_ids: list[str] | None  # the ids the refresh planner chose (stats mode)
     prior: dict[tuple[str, str, str], LedgerRow]
 
     @property
@@ -87,6 +95,8 @@ def plan(step: str, run: RunSoFar, store: RawStore) -> Plan:
         estimate.units["items"] = _items(run, store)
     if "videos" in wanted:
         estimate.units["videos"] = _videos(run, store)
+    if "stats" in wanted and run.stats_ids:
+        estimate.units["stats"] = math.ceil(len(run.stats_ids) / r.MAX_PAGE_SIZE)
     if "charts" in wanted:
         previous = store.previous_page_counts(r.MOST_POPULAR.name, run.run_id)
         estimate.units["charts"] = sum(
@@ -122,19 +132,25 @@ def _videos(run: RunSoFar, store: RawStore) -> int:
 
 
 def check_budget(
-    step: str, run: RunSoFar, store: RawStore, daily_quota: int, now: datetime
+    step: str, run: RunSoFar, store: RawStore, limits: dict[str, int], now: datetime
 ) -> None:
-    """Refuse (``QuotaRefused``) to start ``step`` when the rest of the run cannot be paid for
-    today; ``now`` is the API's clock (it says which Pacific day's units count)."""
-    estimate = plan(step, run, store)
-    budget = Budget(daily_quota, store.units_spent_on(pacific_day(now)), now)
+    """Refuse (``QuotaRefused``) to start ``step`` when the rest of the run that charges the
+    same quota bucket cannot be paid for today; ``limits``: daily units per bucket; ``now``
+    is the API's clock (it says which Pacific day's units count)."""
+    bucket = STEP_BUCKETS.get(step, DEFAULT_BUCKET)
+    everything = plan(step, run, store)
+    estimate = Plan(
+        {s: n for s, n in everything.units.items() if STEP_BUCKETS.get(s, DEFAULT_BUCKET) == bucket}
+    )
+    budget = Budget(limits[bucket], store.units_spent_on(pacific_day(now), bucket), now, bucket)
     log.info(
-        "quota plan before %s: %d units (%s); %d of %d left today (%s, Pacific)",
+        "quota plan before %s: %d units (%s); %d of %d left today in the %s bucket (%s, Pacific)",
         step,
         estimate.total,
         estimate.describe(),
         budget.left,
         budget.limit,
+        bucket,
         budget.day,
     )
     if estimate.total > budget.left:

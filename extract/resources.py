@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from extract.quota import bucket_of
+
 MAX_PAGE_SIZE = 50  # the API's ceiling for maxResults and for ids per videos.list call
 # Units a 304 Not Modified costs. Google does not document it (sources disagree); like the
 # emulator's default (``not_modified_cost=1``) we assume it costs what the call costs, so
@@ -29,15 +31,22 @@ class Resource:
     # Conditional requests (If-None-Match with the page's last ETag) are worth sending: the
     # content rarely changes between hourly runs. Not for anything with statistics or ranks.
     conditional: bool = False
+    # The collection's method called: service.<method>().<call>(...).
+    call: str = "list"
 
     @property
     def quota_method(self) -> str:
-        return f"youtube.{self.method}.list"
+        return f"youtube.{self.api_method}"
 
     @property
     def api_method(self) -> str:
-        """The method as the quota ledger names it: ``videos.list``."""
-        return f"{self.method}.list"
+        """The method as the quota ledger names it: ``videos.list``, ``videos.batchGetStats``."""
+        return f"{self.method}.{self.call}"
+
+    @property
+    def bucket(self) -> str:
+        """The quota bucket this method charges (``quota.METHOD_BUCKETS``)."""
+        return bucket_of(self.api_method)
 
 
 CHANNELS = Resource(
@@ -80,6 +89,15 @@ MOST_POPULAR = Resource(
     paged=True,
     key_params=("chart", "regionCode", "videoCategoryId"),
 )
+# Statistics of up to 50 videos a call, from the stats quota bucket (revision 2026-06-03).
+VIDEO_BATCH_STATS = Resource(
+    name="video_batch_stats",
+    method="videos",
+    table="video_batch_stats",
+    parts=("id", "snippet", "statistics", "contentDetails"),
+    paged=False,
+    call="batchGetStats",
+)
 VIDEO_CATEGORIES = Resource(
     name="video_categories",
     method="videoCategories",
@@ -104,6 +122,7 @@ ALL: tuple[Resource, ...] = (
     MOST_POPULAR,
     VIDEO_CATEGORIES,
     I18N_REGIONS,
+    VIDEO_BATCH_STATS,
 )
 
 BY_NAME: dict[str, Resource] = {resource.name: resource for resource in ALL}

@@ -29,7 +29,8 @@ from extract.client import YouTubeClient
 from extract.database import ConnectionInfo, DatabaseError
 from extract.failures import DatabaseLost, database_lost_message, first_line, run_ended
 from extract.load import RawStore
-from extract.settings import Settings
+from extract.quota import units_by_bucket
+from extract.settings import PLANNER_SETTINGS, Settings
 from extract.steps import MODES, Extraction
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ class RunResult:
     rows_landed: dict[str, int]  # the run's totals (all attempts of a resumed run)
     units_spent: int  # the run's total in the quota ledger (all attempts of a resumed run)
     units_by_method: dict[str, int]  # the same, per API method
+    # the same, per quota bucket (default, stats, search: each has its own daily limit)
+    units_by_bucket: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
     resumed: bool = False
@@ -75,6 +78,8 @@ class RunResult:
         if self.pages_reused:
             extra += f", {self.pages_reused} pages already landed"
         units = f"{self.units_spent} quota units"
+        if set(self.units_by_bucket) - {"default"}:
+            units += " (" + ", ".join(f"{b} {n}" for b, n in self.units_by_bucket.items()) + ")"
         if self.resumed:
             units += f" ({self.attempt_units} by this attempt)"
         return (
@@ -92,6 +97,8 @@ def _config(settings: Settings, mode: str) -> dict[str, Any]:
         "chart_categories": settings.chart_categories,
         "daily_quota": settings.daily_quota,
         "reference_refresh_hours": settings.reference_refresh_hours,
+        "stats_daily_quota": settings.stats_daily_quota,
+        **{name: getattr(settings, name) for name in PLANNER_SETTINGS},
     }
 
 
@@ -101,16 +108,19 @@ def run_extract(
     run_id: str | None = None,
     client: YouTubeClient | None = None,
     mode: str = "full",
+    **policy: float,
 ) -> RunResult:
     """Run one extraction (or resume ``run_id``) and record it in ``raw_youtube.extract_runs``.
 
     ``mode`` is one of :data:`MODES`: ``full`` (the daily crawl) or ``stats`` (the hourly
-    refresh of statistics and charts).
+    refresh of statistics and charts). ``policy``: refresh planner settings replacing those of
+    ``settings`` (``settings.PLANNER_SETTINGS``' names, e.g. ``refresh_floor_hours=12``).
 
     Returns the result whatever happened to the API calls. Raises ``DatabaseError`` only when
     the warehouse is unreachable, at the start or after losing it mid-run with no way back.
     """
     started = time.monotonic()
+    settings = settings.with_policy(**policy) if policy else settings
     run_id = run_id or new_run_id()
     store = RawStore(conn_info)  # DatabaseError if unreachable: nothing to record then
     try:
@@ -203,6 +213,7 @@ def _result(
         rows_landed=rows,
         units_spent=sum(units.values()),
         units_by_method={f"youtube.{method}": n for method, n in sorted(units.items())},
+        units_by_bucket=units_by_bucket(units),
         attempt_units=client.units_spent,
         failures=failures,
         seconds=time.monotonic() - started,

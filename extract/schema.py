@@ -3,8 +3,10 @@
 Every raw table is append-only and holds one row per API item, its JSON unmodified (jsonb),
 with the run id, the capture time and the request's key parameters (``ITEM_COLUMNS``). The
 page ledger ``pages`` (one row per page per run), the run records ``extract_runs`` and the
-``quota_ledger`` (one row per HTTP attempt) sit beside them. dbt's sources read these tables;
-their names are the contract (``resources``).
+``quota_ledger`` (one row per HTTP attempt, with its quota bucket) sit beside them, and the
+refresh planner's ``video_refresh_state`` (its input) and ``refresh_plan`` (its output).
+dbt's sources read these tables (never ``video_refresh_state``); their names are the contract
+(``resources``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ create table if not exists {schema}.{table} (
 );
 create index if not exists {table}_captured_at_brin on {schema}.{table} using brin (captured_at);
 comment on table {schema}.{table} is
-    'Append-only: one row per API item returned by {method}.list, JSON unmodified.';
+    'Append-only: one row per API item returned by {method}, JSON unmodified.';
 """
 # Conditional resources: a 304 page's items are read back from the landing it matched.
 _PAGE_INDEX = """
@@ -87,6 +89,41 @@ comment on table {schema}.quota_ledger is
     'One row per API request (retries and failures included) with the quota units it cost, '
     'by the Pacific-time day the quota is counted in. http_status is null when no answer came.';
 create index if not exists quota_ledger_pacific_day on {schema}.quota_ledger (pacific_day);
+alter table {schema}.quota_ledger add column if not exists bucket text not null default 'default';
+comment on column {schema}.quota_ledger.bucket is
+    'The quota bucket the method charges (extract.quota.METHOD_BUCKETS): stats for '
+    'videos.batchGetStats, search for search.list, default for every other method.';
+create table if not exists {schema}.video_refresh_state (
+    video_id text primary key,
+    published_at timestamptz,
+    is_available boolean,
+    availability_checked_at timestamptz,
+    last_captured_at timestamptz,
+    last_view_count bigint,
+    previous_captured_at timestamptz,
+    previous_view_count bigint,
+    last_charted_at timestamptz,
+    metadata_captured_at timestamptz,
+    updated_at timestamptz not null default now()
+);
+comment on table {schema}.video_refresh_state is
+    'Written only by extract (after each step, from the rows it landed): what the refresh '
+    'planner knows of each video; rebuildable from the raw tables (extract.refresh_store).';
+create table if not exists {schema}.refresh_plan (
+    run_id text not null,
+    planned_at timestamptz not null,
+    video_id text not null,
+    reason text not null,
+    chosen boolean not null,
+    due_at timestamptz,
+    next_due_at timestamptz,
+    hours_stale double precision,
+    method text
+);
+comment on table {schema}.refresh_plan is
+    'Append-only: per stats run, one row per video the planner chose and one per video due '
+    'but left out (chosen = false). method: what refreshed it (null: nothing this run).';
+create index if not exists refresh_plan_run on {schema}.refresh_plan (run_id);
 """
 
 
@@ -94,6 +131,8 @@ def ensure_schema(cur: Any) -> None:
     """Create whatever of the raw schema is missing (idempotent: every statement is)."""
     cur.execute(_DDL.format(schema=SCHEMA))
     for resource in resources.ALL:
-        cur.execute(_ITEM_TABLE.format(schema=SCHEMA, table=resource.table, method=resource.method))
+        cur.execute(
+            _ITEM_TABLE.format(schema=SCHEMA, table=resource.table, method=resource.api_method)
+        )
         if resource.conditional or resource is resources.CHANNELS:
             cur.execute(_PAGE_INDEX.format(schema=SCHEMA, table=resource.table))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 GOOGLE_API_URL = "https://youtube.googleapis.com"
@@ -84,6 +84,17 @@ class Settings:
     daily_quota: int = 10_000
     # i18nRegions and videoCategories change rarely: fetched again only after this long.
     reference_refresh_hours: float = 24.0
+    # The stats bucket (videos.batchGetStats) has a daily limit of its own (Google: 10,000).
+    stats_daily_quota: int = 10_000
+    # The hourly refresh planner (extract/planner.py): see PLANNER_SETTINGS.
+    metadata_refresh_hours: float = 168.0
+    refresh_young_hours: float = 48.0
+    refresh_charted_hours: float = 2.0
+    refresh_floor_hours: float = 24.0
+    refresh_fast_views_per_hour: float = 1000.0
+    unavailable_recheck_hours: float = 168.0
+    stats_reserve_units: int = 200
+    stats_runs_per_hour: float = 1.0
 
     @property
     def uses_google(self) -> bool:
@@ -151,7 +162,51 @@ class Settings:
             reference_refresh_hours=_number(
                 env, "YOUTUBE_REFERENCE_REFRESH_HOURS", 24.0, "hours", zero_ok=True
             ),
+            stats_daily_quota=int(
+                _number(env, "YOUTUBE_STATS_DAILY_QUOTA", 10_000, "units", whole=True)
+            ),
+            **{
+                field_name: _number(
+                    env, variable, default, unit, whole=isinstance(default, int), zero_ok=zero
+                )
+                for field_name, (variable, default, unit, zero) in PLANNER_SETTINGS.items()
+            },
         )
+
+    def with_policy(self, **policy: float) -> Settings:
+        """These settings with some of the planner's replaced (the flow's parameters): names
+        are ``PLANNER_SETTINGS``' fields, values checked as their variables are."""
+        unknown = sorted(set(policy) - set(PLANNER_SETTINGS))
+        if unknown:
+            raise ConfigError(
+                f"unknown refresh planner setting(s) {', '.join(unknown)}: use "
+                f"{', '.join(PLANNER_SETTINGS)}"
+            )
+        env = {PLANNER_SETTINGS[name][0]: str(value) for name, value in policy.items()}
+        checked = {
+            name: _number(env, variable, default, unit, whole=isinstance(default, int), zero_ok=z)
+            for name, (variable, default, unit, z) in PLANNER_SETTINGS.items()
+            if name in policy
+        }
+        return replace(self, **checked)
+
+
+# The planner's settings: field -> (variable, default, unit, whether 0 is allowed).
+PLANNER_SETTINGS: dict[str, tuple[str, float | int, str, bool]] = {
+    "metadata_refresh_hours": ("YOUTUBE_METADATA_REFRESH_HOURS", 168.0, "hours", False),
+    "refresh_young_hours": ("YOUTUBE_REFRESH_YOUNG_HOURS", 48.0, "hours", True),
+    "refresh_charted_hours": ("YOUTUBE_REFRESH_CHARTED_HOURS", 2.0, "hours", True),
+    "refresh_floor_hours": ("YOUTUBE_REFRESH_FLOOR_HOURS", 24.0, "hours", False),
+    "refresh_fast_views_per_hour": (
+        "YOUTUBE_REFRESH_FAST_VIEWS_PER_HOUR",
+        1000.0,
+        "views per hour",
+        False,
+    ),
+    "unavailable_recheck_hours": ("YOUTUBE_UNAVAILABLE_RECHECK_HOURS", 168.0, "hours", False),
+    "stats_reserve_units": ("YOUTUBE_STATS_RESERVE_UNITS", 200, "units", True),
+    "stats_runs_per_hour": ("YOUTUBE_STATS_RUNS_PER_HOUR", 1.0, "runs per hour", False),
+}
 
 
 def _number(

@@ -1,6 +1,8 @@
 """The steps of one extract run: channels -> reference data -> playlists -> playlist items ->
 videos -> mostPopular charts (``full``), or channels -> the uploads playlists' first pages ->
-videos -> charts (``stats``).
+new videos and stale metadata -> the planned statistics refresh -> charts (``stats``, in
+``stats_refresh``). After each step the rows it landed update the refresh planner's state
+(``refresh_store``).
 
 Each step reads its listings through the run's :class:`~extract.pagination.Pager`, runs its
 items one by one under the run's :class:`~extract.failures.Failures` (one failing channel,
@@ -13,16 +15,19 @@ data only when older than ``YOUTUBE_REFERENCE_REFRESH_HOURS``.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from extract import progress, quota_plan
+import psycopg2
+
+from extract import progress, quota_plan, refresh_store, stats_refresh
 from extract import resources as r
 from extract.client import YouTubeClient
 from extract.errors import ApiError
-from extract.failures import Failures
+from extract.failures import DatabaseLost, Failures
 from extract.items import objects, value_at, video_id_to_ask
 from extract.load import LedgerRow, RawStore, request_key
 from extract.pagination import Pager
@@ -35,8 +40,15 @@ log = logging.getLogger(__name__)
 MODES = {
     "full": "channels, reference data when due, every playlist and all its items, the "
     "statistics of every video in them, the mostPopular charts",
-    "stats": "channels, the first page of each uploads playlist (new videos), the statistics "
-    "of every video the last run asked about plus the new ones, the mostPopular charts",
+    "stats": "channels, the first page of each uploads playlist (new videos, described by "
+    "videos.list), the statistics the refresh planner picks (videos.batchGetStats), metadata "
+    "older than YOUTUBE_METADATA_REFRESH_HOURS, the mostPopular charts",
+}
+# The raw tables each step lands that the refresh planner's state is folded from.
+STATE_STEPS = {
+    "videos": (r.VIDEOS,),
+    "stats": (r.VIDEO_BATCH_STATS, r.VIDEOS),
+    "charts": (r.MOST_POPULAR,),
 }
 # Resources whose landed items a later step needs (ids); the others only need counting.
 ITEMS_NEEDED = {r.CHANNELS.name, r.PLAYLISTS.name, r.PLAYLIST_ITEMS.name, r.I18N_REGIONS.name}
@@ -86,6 +98,9 @@ class Extraction:
         self.channels_found: list[dict[str, Any]] = []
         self.playlists_found: list[Playlist] | None = None
         self.video_ids: list[str] | None = None
+        self.stats_ids: list[str] | None = None  # chosen by the refresh planner
+        # What refreshes statistics: batchGetStats, or videos.list when the key cannot use it.
+        self.stats_resource = r.VIDEO_BATCH_STATS
         self._reference_due: tuple[bool, list[str]] | None = None
 
     @property
@@ -104,9 +119,8 @@ class Extraction:
 
     def check_budget(self, step: str) -> None:
         """Refuse (``QuotaRefused``) to start ``step`` when the rest cannot be paid today."""
-        quota_plan.check_budget(
-            step, self, self.store, self.settings.daily_quota, self.client.server_now()
-        )
+        limits = {"default": self.settings.daily_quota, "stats": self.settings.stats_daily_quota}
+        quota_plan.check_budget(step, self, self.store, limits, self.client.server_now())
 
     # ------------------------------------------------------------------ the run
 
@@ -116,7 +130,7 @@ class Extraction:
         if self.mode == "stats":
             known = self.store.known_video_ids(self.run_id)
             if known is not None:
-                self._stats_steps(known)
+                stats_refresh.stats_steps(self, known)
                 return
             log.info("no earlier run asked for video statistics: crawling every playlist")
         self.check_budget("reference")
@@ -130,25 +144,16 @@ class Extraction:
         self.check_budget("charts")
         self._step("charts", self.charts)
 
-    def _stats_steps(self, known: set[str]) -> None:
-        # Regions YouTube does not list fail their charts: known from the last reference data.
-        self._check_regions(self.store.latest_items(r.I18N_REGIONS))
-        self.check_budget("items")
-        new = self._step("uploads", self.new_uploads)
-        self.video_ids = sorted(known | new)
-        log.info(
-            "statistics for %d videos (%d new or re-listed)", len(self.video_ids), len(new - known)
-        )
-        self.check_budget("videos")
-        self._step("videos", self.videos, self.video_ids)
-        self.check_budget("charts")
-        self._step("charts", self.charts)
-
     def _step(self, name: str, step: Callable[..., Any], *args: Any) -> Any:
         self.counts.step = name
-        result = step(*args)
-        self.reporter.step_done(self.counts)
-        return result
+        try:
+            return step(*args)
+        finally:
+            self.reporter.step_done(self.counts)
+            # What landed counts even when the step stopped, unless the database went away.
+            if not isinstance(sys.exc_info()[1], DatabaseLost | psycopg2.Error):
+                for resource in STATE_STEPS.get(name, ()):
+                    refresh_store.update_from_run(self.store.conn, self.run_id, resource)
 
     # ------------------------------------------------------------------ steps
 

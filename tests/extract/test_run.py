@@ -149,12 +149,13 @@ def test_missing_category_chart_is_skipped_not_failed(emulator, warehouse) -> No
 
 
 def test_hourly_stats_run_refreshes_statistics_and_charts_only(emulator, warehouse) -> None:
-    """``mode="stats"``: channels, the first page of each uploads playlist, every known video's
-    statistics and the charts; no playlists, no other items pages, no reference data."""
+    """``mode="stats"``: channels, the first page of each uploads playlist, the statistics the
+    refresh planner picks (videos.batchGetStats, the stats bucket) and the charts; no
+    playlists, no other items pages, no reference data, no videos.list for known videos."""
     world = emulator.world
     full = run_extract(settings_for(emulator), warehouse)
     emulator.clock.advance(timedelta(hours=1))
-    before = emulator.quota()["total"]
+    before = emulator.quota()["buckets"]
 
     stats = run_extract(settings_for(emulator), warehouse, mode="stats")
 
@@ -162,14 +163,27 @@ def test_hourly_stats_run_refreshes_statistics_and_charts_only(emulator, warehou
     assert stats.mode == "stats" and full.mode == "full"
     minimum = world.minimum_pages(emulator.clock.now())
     uploads = len(world.tracked_channel_ids)
-    expected = minimum["channels"] + uploads + minimum["videos"] + minimum["charts"]
-    assert stats.units_spent == expected == emulator.quota()["total"] - before
-    assert expected < full.units_spent
-    # videos.list serves both the statistics and the charts
+    chosen = {
+        v
+        for (v,) in query(
+            warehouse,
+            "select video_id from raw_youtube.refresh_plan where run_id = %s and chosen",
+            (stats.run_id,),
+        )
+    }
+    batches = -(-len(chosen) // 50)
+    default = minimum["channels"] + uploads + minimum["charts"]
+    after = emulator.quota()["buckets"]
+    assert stats.units_by_bucket == {"default": default, "stats": batches}
+    assert default == after["default"]["total"] - before["default"]["total"]
+    assert batches == after["stats"]["total"] - before["stats"]["total"]
+    assert stats.units_spent == default + batches < full.units_spent
+    # videos.list serves only the charts: every known video has its metadata
     assert stats.units_by_method == {
         "youtube.channels.list": minimum["channels"],
         "youtube.playlistItems.list": uploads,
-        "youtube.videos.list": minimum["videos"] + minimum["charts"],
+        "youtube.videos.batchGetStats": batches,
+        "youtube.videos.list": minimum["charts"],
     }
     pages = query(
         warehouse,
@@ -180,18 +194,19 @@ def test_hourly_stats_run_refreshes_statistics_and_charts_only(emulator, warehou
     by_resource = {resource: (n, later) for resource, n, later in pages}
     assert by_resource["playlist_items"] == (uploads, 0)  # first pages only
     assert "playlists" not in by_resource and "i18n_regions" not in by_resource
-    assert by_resource["videos"][0] == minimum["videos"]
+    assert "videos" not in by_resource
 
-    def asked(run_id: str) -> set[str]:
-        rows = query(
+    asked = {
+        i
+        for (ids,) in query(
             warehouse,
             "select request->>'id' from raw_youtube.pages where run_id = %s "
-            "and resource = 'videos'",
-            (run_id,),
+            "and resource = 'video_batch_stats'",
+            (stats.run_id,),
         )
-        return {i for (ids,) in rows for i in ids.split(",")}
-
-    assert asked(stats.run_id) == asked(full.run_id) == world.available_video_ids()
+        for i in ids.split(",")
+    }
+    assert asked == chosen and chosen
     assert stats.pages == sum(n for n, _ in by_resource.values())
     assert stats.api_seconds > 0 and stats.landing_seconds > 0
     assert stats.api_seconds + stats.landing_seconds <= stats.seconds
@@ -222,4 +237,16 @@ def test_stats_run_adds_new_channels_uploads_and_crawls_when_nothing_is_known(
         )
         for i in ids.split(",")
     }
-    assert set(newest) & emulator.world.available_video_ids() <= asked
+    # the new channel's uploads are described by videos.list, unless the warehouse already
+    # has them (a playlist of the first channel, a chart)
+    described = {
+        v
+        for (v,) in query(
+            warehouse,
+            "select item->>'id' from raw_youtube.videos where run_id = %s union "
+            "select item->>'id' from raw_youtube.most_popular_videos where run_id = %s",
+            (initial.run_id, initial.run_id),
+        )
+    }
+    assert set(newest) & emulator.world.available_video_ids() <= asked | described
+    assert asked and not asked & described

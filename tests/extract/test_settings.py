@@ -119,3 +119,45 @@ def test_unset_lists_take_their_defaults_and_empty_ones_mean_none() -> None:
 )
 def test_numbers_are_ascii(name: str, value: str) -> None:
     assert refused(**{name: value}).startswith(f"{name} must be ")
+
+
+def test_quota_buckets_and_the_refresh_planner_have_defaults() -> None:
+    default = settings()
+    assert (default.daily_quota, default.stats_daily_quota) == (10_000, 10_000)
+    assert (default.refresh_young_hours, default.refresh_floor_hours) == (48.0, 24.0)
+    assert (default.refresh_charted_hours, default.unavailable_recheck_hours) == (2.0, 168.0)
+    assert (default.metadata_refresh_hours, default.stats_reserve_units) == (168.0, 200)
+    assert default.stats_runs_per_hour == 1.0
+    chosen = settings(
+        YOUTUBE_STATS_DAILY_QUOTA="500",
+        YOUTUBE_REFRESH_FLOOR_HOURS="12",
+        YOUTUBE_STATS_RESERVE_UNITS="0",
+        YOUTUBE_STATS_RUNS_PER_HOUR="4",
+    )
+    assert (chosen.stats_daily_quota, chosen.refresh_floor_hours) == (500, 12.0)
+    assert (chosen.stats_reserve_units, chosen.stats_runs_per_hour) == (0, 4.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("YOUTUBE_STATS_DAILY_QUOTA", "0"),
+        ("YOUTUBE_STATS_DAILY_QUOTA", "1.5"),
+        ("YOUTUBE_STATS_DAILY_QUOTA", "１０"),
+        ("YOUTUBE_REFRESH_FLOOR_HOURS", "0"),
+        ("YOUTUBE_METADATA_REFRESH_HOURS", "-1"),
+        ("YOUTUBE_STATS_RESERVE_UNITS", "2.5"),
+        ("YOUTUBE_STATS_RUNS_PER_HOUR", "x"),
+    ],
+)
+def test_bucket_and_planner_numbers_are_checked(name: str, value: str) -> None:
+    assert refused(**{name: value}).startswith(f"{name} must be ")
+
+
+def test_planner_settings_can_be_passed_through() -> None:
+    base = settings()
+    assert base.with_policy(refresh_floor_hours=6).refresh_floor_hours == 6.0
+    with pytest.raises(ConfigError, match="YOUTUBE_REFRESH_YOUNG_HOURS must be"):
+        base.with_policy(refresh_young_hours=-2)
+    with pytest.raises(ConfigError, match="unknown refresh planner setting"):
+        base.with_policy(daily_quota=5)
