@@ -21,15 +21,15 @@ VIDEOS = 100_000
 
 @pytest.fixture(scope="module")
 def large() -> tuple[World, float]:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine stretches the wall clock
     world = World.generate(videos=VIDEOS)
-    return world, time.perf_counter() - started
+    return world, time.process_time() - started
 
 
 def test_a_100k_world_has_100k_videos_and_is_built_in_seconds(large) -> None:
     world, seconds = large
     assert len(world.videos) == VIDEOS
-    assert seconds < 30  # ~6 s on a 2-core machine; generous for a loaded CI runner
+    assert seconds < 30  # ~8 s of CPU on the 2-core development machine; generous for CI
     summary = world.summary()
     assert summary["counts"]["tracked_channels"] == 40
     assert summary["counts"]["channels"] == 40 + 22
