@@ -1,5 +1,6 @@
 {#
-    What every video item carries the same way, from videos.list and from the charts, in two
+    What every video item carries the same way, from videos.list, the charts and
+    videos.batchGetStats, in two
     steps: video_item_texts (the JSON values as text, in the CTE that reads the raw item),
     then video_item_statistics_columns (parsed, in the next CTE): duration, counts (absent =
     NULL, never 0) and the flags that say why a count is NULL; video_item_problems lists

@@ -34,7 +34,9 @@ def copy_raw(
     conn: ConnectionInfo, path: Path, exclude_runs: tuple[str, ...] = ()
 ) -> dict[str, int]:
     """Copy every table of ``raw_youtube`` into the DuckDB file ``path`` (replacing what is
-    there), leaving out the rows of ``exclude_runs``; returns the rows per table."""
+    there), leaving out the rows of ``exclude_runs``; returns the rows per table. Empty tables
+    (the refresh plan and batchGetStats items of a warehouse that never planned) are created
+    empty."""
     columns = query(
         conn,
         "select table_name, column_name, data_type from information_schema.columns "
@@ -56,7 +58,7 @@ def copy_raw(
             buffer = io.StringIO()
             select = ", ".join(f'"{c}"' for c, _ in cols)
             where = ""
-            if exclude_runs:
+            if exclude_runs and any(c == "run_id" for c, _ in cols):  # not the planner's state
                 runs = ", ".join("'" + r.replace("'", "''") + "'" for r in exclude_runs)
                 where = f" where run_id not in ({runs})"
             with pg.cursor() as cur:
@@ -67,14 +69,15 @@ def copy_raw(
                     "with (format csv, header false, null '\\N')",
                     buffer,
                 )
-            csv = path.parent / f".{table}.csv"
-            csv.write_text(buffer.getvalue())
-            types = ", ".join(f"'{c}': '{t}'" for c, t in cols)
-            duck.execute(
-                f"insert into {RAW}.{table} select * from read_csv('{csv}', header = false, "
-                f"nullstr = '\\N', quote = '\"', escape = '\"', columns = {{{types}}})"
-            )
-            csv.unlink()
+            if buffer.getvalue():  # an empty table (no refresh planned yet): nothing to read
+                csv = path.parent / f".{table}.csv"
+                csv.write_text(buffer.getvalue())
+                types = ", ".join(f"'{c}': '{t}'" for c, t in cols)
+                duck.execute(
+                    f"insert into {RAW}.{table} select * from read_csv('{csv}', header = false, "
+                    f"nullstr = '\\N', quote = '\"', escape = '\"', columns = {{{types}}})"
+                )
+                csv.unlink()
             counts[table] = duck.execute(f"select count(*) from {RAW}.{table}").fetchone()[0]
     finally:
         pg.close()

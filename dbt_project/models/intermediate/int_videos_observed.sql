@@ -1,9 +1,12 @@
 {#
     grain: one row per video observed so far (video_id): every video the API returned
-    (videos.list for the tracked channels, mostPopular charts for the rest), asked for but
-    omitted by videos.list, or shown as a placeholder in a playlist. Attributes and counts
-    are from the latest capture that returned the video (its first copy when an id repeats
-    on a page; videos.list before the charts at the same time); `is_available` is from the
+    (videos.list for the tracked channels, mostPopular charts for the rest,
+    videos.batchGetStats for statistics refreshes), asked for but omitted by videos.list, or
+    shown as a placeholder in a playlist. Counts are from the latest capture that returned
+    the video, attributes (title, channel, ...) from the latest that carries them (not
+    batchGetStats); captures as int_video_captures_unioned lists them (its first copy when
+    an id repeats on a page; videos.list, then the charts, then batchGetStats at the same
+    time); `is_available` is from the
     latest observation of any kind, evidence of unavailability winning at equal times; the
     title falls back to the last known one, then to a placeholder's "Deleted video" /
     "Private video".
@@ -21,32 +24,25 @@
 }}
 {%- set incremental = is_incremental() %}
 {%- set cutoff = incremental_cutoff('last_observed_at') %}
-{%- set attributes = [
+{%- set metadata = [
     'channel_id', 'channel_title', 'title', 'category_id', 'published_at',
-    'duration_iso8601', 'duration_seconds', 'privacy_status', 'view_count', 'like_count',
-    'comment_count', 'is_like_count_hidden', 'is_comment_count_hidden',
+    'duration_iso8601', 'duration_seconds', 'privacy_status',
 ] %}
+{%- set statistics = [
+    'view_count', 'like_count', 'comment_count', 'is_like_count_hidden',
+    'is_comment_count_hidden',
+] %}
+{%- set attributes = metadata + statistics %}
 
 with
 
 video_items as (
-    -- read twice below, so computed once in full: only the columns used (not the staging
-    -- view's checks of every value)
+    -- what videos.list returned, to tell the ids it omitted
     select
         video_id,
         run_id,
-        request_key,
-        captured_at,
-        item_index,
-        {{ attributes | join(',\n        ') }}
+        request_key
     from {{ ref('stg_youtube__videos') }}
-    where
-        not is_rejected
-        and captured_at > {{ cutoff }}
-),
-
-chart_entries as (
-    select * from {{ ref('stg_youtube__most_popular_videos') }}
     where
         not is_rejected
         and captured_at > {{ cutoff }}
@@ -66,16 +62,16 @@ playlist_items as (
 ),
 
 returned as (
-    {% for relation, priority in [('video_items', 1), ('chart_entries', 2)] %}
-        select
-            video_id,
-            captured_at,
-            {{ priority }} as source_priority,
-            item_index,
-            {{ attributes | join(',\n            ') }}
-        from {{ relation }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    -- every capture that returned the video: videos.list, the charts, videos.batchGetStats
+    select
+        video_id,
+        captured_at,
+        source_priority,
+        item_index,
+        has_metadata,
+        {{ attributes | join(',\n        ') }}
+    from {{ ref('int_video_captures_unioned') }}
+    where captured_at > {{ cutoff }}
 ),
 
 latest_returned as (
@@ -83,11 +79,19 @@ latest_returned as (
         *,
         min(captured_at) over (partition by video_id) as first_captured_at,
         max(captured_at) over (partition by video_id) as last_captured_at,
+        -- the counts: the latest capture of any kind
         row_number() over (
             partition by video_id
             -- an id repeated on a page: its first copy
             order by captured_at desc, source_priority asc, item_index asc
-        ) as capture_recency
+        ) as capture_recency,
+        -- the metadata: the latest capture that carries it (not batchGetStats)
+        row_number() over (
+            partition by video_id
+            order by
+                case when has_metadata then 0 else 1 end asc,
+                captured_at desc, source_priority asc, item_index asc
+        ) as metadata_recency
     from returned
 ),
 
@@ -164,8 +168,13 @@ observed as (
         latest_observation.captured_at as last_observed_at,
         latest_returned.first_captured_at,
         latest_returned.last_captured_at,
+        case when latest_metadata.has_metadata then latest_metadata.captured_at end
+            as last_metadata_captured_at,
         placeholder_titles.title as placeholder_title,
-        {% for column in attributes -%}
+        {% for column in metadata -%}
+            latest_metadata.{{ column }},
+        {% endfor -%}
+        {% for column in statistics -%}
             latest_returned.{{ column }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from latest_observation
@@ -173,6 +182,10 @@ observed as (
         on
             latest_observation.video_id = latest_returned.video_id
             and latest_returned.capture_recency = 1
+    left join latest_returned as latest_metadata
+        on
+            latest_observation.video_id = latest_metadata.video_id
+            and latest_metadata.metadata_recency = 1
     left join placeholder_titles
         on latest_observation.video_id = placeholder_titles.video_id
     where latest_observation.observation_recency = 1
@@ -189,7 +202,13 @@ merged as (
             coalesce(previous.first_captured_at, observed.first_captured_at)
                 as first_captured_at,
             coalesce(observed.last_captured_at, previous.last_captured_at) as last_captured_at,
-            {% for column in attributes -%}
+            {% for column in metadata -%}
+                case
+                    when observed.last_metadata_captured_at is not null then observed.{{ column }}
+                    else previous.{{ column }}
+                end as {{ column }},
+            {% endfor -%}
+            {% for column in statistics -%}
                 case
                     when observed.last_captured_at is not null then observed.{{ column }}
                     else previous.{{ column }}

@@ -1,8 +1,11 @@
 {#
     grain: one row per video per UTC day with a capture: end-of-day counts (the day's last
-    capture) and the gains since the previous observed day's end of day. Gains are NULL on a
-    video's first observed day (never lifetime totals), when a count is hidden, and when the
-    previous observation is more than var('max_gain_gap_days') (30) days older (a gap too long to call a daily gain).
+    capture, whether the video is captured hourly or once a day) and the gains since the
+    previous observed day's end of day. Gains are NULL on a video's first observed day (never
+    lifetime totals), when a count is hidden, and when the previous observation is more than
+    var('max_gain_gap_days') (30) days older (a gap too long to call a daily gain). A gain
+    measured across days without a capture (`gain_days` > 1, `is_multi_day_gain`) is the
+    whole gap's gain, credited to the day it ends on.
     Incremental: rebuilds the days touched since the last build, reading the previous days'
     ends from itself.
 #}
@@ -96,6 +99,16 @@ with_gains as (
     from days
 ),
 
+with_spans as (
+    select
+        *,
+        cast(
+            {{ dbt.datediff('previous_stats_date', 'stats_date', 'day') }}
+            as integer
+        ) as gain_days
+    from with_gains
+),
+
 final as (
     -- the previous days only served the first rebuilt day's gains
     select
@@ -105,11 +118,14 @@ final as (
         like_count,
         comment_count,
         previous_stats_date,
+        gain_days,
+        -- a gain measured across days without a capture: credited to this day, flagged
+        coalesce(gain_days > 1, false) as is_multi_day_gain,
         views_gained,
         likes_gained,
         comments_gained,
         last_captured_at
-    from with_gains
+    from with_spans
     where is_new = 1
 )
 

@@ -1,8 +1,10 @@
 {#
     grain: one row per video per capture (video_id, captured_at): the statistics history.
-    Statistics come from videos.list and from the mostPopular charts; identical statistics
-    seen several times in one run (several regions' charts, or a chart and videos.list) are
-    stored once, at their first capture.
+    Statistics come from every capture int_video_captures_unioned names (videos.list, the
+    mostPopular charts, videos.batchGetStats), at whatever cadence the extractor refreshed
+    each video (hourly for some, daily for others); identical statistics seen several times
+    in one run (several regions' charts, or a chart and a statistics refresh) are stored
+    once, at their first capture.
     Append-only: each build reads the captures newer than the table's latest minus a
     lookback (late pages), and appends those not already stored, so an hourly build does not
     grow with history and stored rows are never rewritten. The primary key (captured_at,
@@ -25,23 +27,8 @@
 
 with
 
-video_items as (
-    select * from {{ ref('stg_youtube__videos') }}
-    where
-        not is_rejected
-        and not is_statistics_missing
-        and captured_at > {{ cutoff }}
-),
-
-chart_entries as (
-    select * from {{ ref('stg_youtube__most_popular_videos') }}
-    where
-        not is_rejected
-        and not is_statistics_missing
-        and captured_at > {{ cutoff }}
-),
-
-unioned as (
+captures as (
+    -- every capture that carries statistics, from every method (int_video_captures_unioned)
     select
         video_id,
         captured_at,
@@ -49,24 +36,13 @@ unioned as (
         view_count,
         like_count,
         comment_count,
-        false as is_chart_capture,
-        1 as source_priority,
+        source_priority = 2 as is_chart_capture,
+        source_priority,
         item_index
-    from video_items
-
-    union all
-
-    select
-        video_id,
-        captured_at,
-        run_id,
-        view_count,
-        like_count,
-        comment_count,
-        true as is_chart_capture,
-        2 as source_priority,
-        item_index
-    from chart_entries
+    from {{ ref('int_video_captures_unioned') }}
+    where
+        not is_statistics_missing
+        and captured_at > {{ cutoff }}
 ),
 
 stored as (
@@ -74,7 +50,7 @@ stored as (
     select
         stored_rows.video_id,
         stored_rows.captured_at
-    from {{ this if is_incremental() else '(select * from unioned where 1 = 0)' }} as stored_rows
+    from {{ this if is_incremental() else '(select * from captures where 1 = 0)' }} as stored_rows
     where stored_rows.captured_at > {{ cutoff }}
 ),
 
@@ -85,7 +61,7 @@ first_of_run as (
             partition by video_id, run_id, view_count, like_count, comment_count
             order by captured_at asc, source_priority asc, item_index asc
         ) as occurrence_in_run
-    from unioned
+    from captures
 ),
 
 one_per_capture as (

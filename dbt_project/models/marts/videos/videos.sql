@@ -4,7 +4,11 @@
     only as placeholders in playlists. The latest state of each video comes from
     int_videos_observed; this adds its category's name, whether its channel is tracked, the
     ratios (engagement, views per day), the views gained over the last 7 and 30 days of
-    history (int_video_gains_summed) and the regions where it has charted (trending_summary).
+    history (int_video_gains_summed), the regions where it has charted (trending_summary),
+    the recent view rate (between its last two captures in video_stats) and its freshness:
+    hours since its last capture, measured against the newest capture in the warehouse (not
+    the build's clock, so a build is deterministic), and why and when the refresh planner
+    (stg_youtube__refresh_plan) next refreshes it.
 #}
 with
 
@@ -14,6 +18,26 @@ videos_observed as (
 
 video_gains as (
     select * from {{ ref('int_video_gains_summed') }}
+),
+
+recent_captures as (
+    -- the history's captures within max_gain_gap_days of its newest (a range read)
+    select
+        video_id,
+        captured_at,
+        view_count,
+        row_number() over (partition by video_id order by captured_at desc) as capture_recency
+    from {{ ref('video_stats') }}
+    where
+        captured_at >= (
+            select {{ dbt.dateadd('day', -var('max_gain_gap_days', 30), 'max(newest.captured_at)') }}
+            from {{ ref('video_stats') }} as newest
+        )
+),
+
+refresh_plan as (
+    select * from {{ ref('stg_youtube__refresh_plan') }}
+    where is_chosen
 ),
 
 trending_summary as (
@@ -34,8 +58,37 @@ with_age as (
     select
         *,
         {{ dbt.datediff('published_at', 'last_captured_at', 'second') }}
-            as seconds_since_publish
+            as seconds_since_publish,
+        -- the newest capture of any video: freshness is measured against it, not the clock
+        max(last_captured_at) over () as newest_captured_at
     from videos_observed
+),
+
+recent_rates as (
+    -- views per hour between the last two captures in the history, from the real time
+    -- between them (whatever the cadence: an hour, a day, several days)
+    select
+        last_capture.video_id,
+        cast(
+            (last_capture.view_count - previous_capture.view_count) * 3600.0
+            / {{ dbt.datediff('previous_capture.captured_at', 'last_capture.captured_at', 'second') }}
+            as numeric(20, 2)
+        ) as views_per_hour_recent
+    from recent_captures as last_capture
+    inner join recent_captures as previous_capture
+        on
+            last_capture.video_id = previous_capture.video_id
+            and previous_capture.capture_recency = 2
+    where last_capture.capture_recency = 1
+),
+
+latest_refresh as (
+    select
+        video_id,
+        refresh_reason,
+        next_due_at,
+        row_number() over (partition by video_id order by planned_at desc, run_id desc) as plan_recency
+    from refresh_plan
 ),
 
 tracked_channels as (
@@ -113,9 +166,17 @@ final as (
         video_gains.views_gained_7d,
         video_gains.views_gained_30d,
         coalesce(trending_regions.count_trending_regions, 0) as count_trending_regions,
+        recent_rates.views_per_hour_recent,
         with_age.first_captured_at,
         with_age.last_captured_at,
-        with_age.last_observed_at
+        with_age.last_observed_at,
+        cast(
+            {{ dbt.datediff('with_age.last_captured_at', 'with_age.newest_captured_at', 'second') }}
+            / 3600.0
+            as numeric(12, 2)
+        ) as hours_since_capture,
+        latest_refresh.refresh_reason,
+        latest_refresh.next_due_at as next_refresh_due_at
     from with_age
     left join tracked_channels
         on with_age.channel_id = tracked_channels.channel_id
@@ -127,6 +188,12 @@ final as (
         on with_age.video_id = video_gains.video_id
     left join trending_regions
         on with_age.video_id = trending_regions.video_id
+    left join recent_rates
+        on with_age.video_id = recent_rates.video_id
+    left join latest_refresh
+        on
+            with_age.video_id = latest_refresh.video_id
+            and latest_refresh.plan_recency = 1
 )
 
 select * from final
