@@ -68,7 +68,8 @@ def same_number(a: float | None, b: float | None) -> bool:
 
 @pytest.mark.slow
 def test_site_has_every_page(built_site: Path) -> None:
-    for page in ("", "playlists", "playlists/monthly", "trending", "videos", "channels"):
+    pages = ("", "playlists", "playlists/monthly", "trending", "videos", "channels", "freshness")
+    for page in pages:
         html = (built_site / page / "index.html").read_text(encoding="utf-8")
         assert "tubewarehouse" in html, page
 

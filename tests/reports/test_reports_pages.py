@@ -576,3 +576,43 @@ def test_index_pages_list_every_video_and_channel(
     page = visit("/channels/")
     shown = {r["Channel"] for r in page.table("Channels")["rows"]}
     assert shown == {row[0] for row in marts.rows("select title from marts.channels")}
+
+
+def test_freshness_page_shows_quota_per_bucket_staleness_and_overdue_videos(
+    visit: Callable[[str], RenderedPage], marts: Marts
+) -> None:
+    page = visit("/freshness/")
+    expected = set(marts.rows("select bucket, pacific_day, units_spent from marts.quota_daily"))
+    chart = page.chart("Quota units per day")
+    shown = {
+        (series["name"], as_date(x), y)
+        for series in chart["series"]
+        if series["name"]
+        for x, y in points(series)
+        if y is not None
+    }
+    assert expected and shown == expected
+    pacific_day, bucket, units, requests = marts.rows(
+        "select pacific_day, bucket, units_spent, count_requests from marts.quota_daily "
+        "order by pacific_day, bucket limit 1"
+    )[0]
+    row = page.table("Quota units per day")["rows"][0]
+    assert (row["Pacific day"], row["Bucket"], row["Units"], row["Requests"]) == (
+        day(pacific_day),
+        bucket,
+        f"{units:,}",
+        f"{requests:,}",
+    )
+    runs = marts.rows("select planned_at from marts.refresh_runs")
+    if runs:
+        staleness = page.chart("Staleness at planning")
+        assert all(len(points(s)) == len(runs) for s in staleness["series"] if s["name"])
+    else:
+        assert "No refresh planned yet." in page.text()
+    overdue = marts.rows(
+        "select title from marts.videos_overdue order by hours_stale desc nulls first, video_id"
+    )
+    if overdue:
+        assert page.table("Videos overdue")["rows"][0]["Video"] == overdue[0][0]
+    else:
+        assert "No video overdue." in page.text()
