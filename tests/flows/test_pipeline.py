@@ -87,10 +87,27 @@ def test_hourly_stats_run_refreshes_statistics_and_keeps_playlists(pipeline_env,
     daily_units = daily.result()["extract"]["units_spent"]
     hourly_units = hourly.result()["extract"]["units_spent"]
     assert hourly_units < daily_units
-    # membership comes from the daily crawl; the hourly run adds one capture per video
+    # membership comes from the daily crawl; the hourly run adds one capture per video its
+    # refresh plan chose (statistics through videos.batchGetStats, in the stats bucket)
     assert query(warehouse, "select count(*) from marts.playlist_videos")[0][0] == memberships
-    videos = query(warehouse, "select count(*) from marts.videos where is_available")[0][0]
-    assert query(warehouse, "select count(*) from marts.video_stats")[0][0] >= (stats_rows + videos)
+    hourly_run = hourly.result()["extract"]["run_id"]
+    (refreshed,) = query(
+        warehouse,
+        "select count(distinct video_id) from raw_youtube.refresh_plan"
+        " where run_id = %s and chosen and method is not null",
+        (hourly_run,),
+    )[0]
+    assert refreshed > 0
+    assert query(warehouse, "select count(*) from marts.video_stats")[0][0] >= (
+        stats_rows + refreshed
+    )
+    (batch_units,) = query(
+        warehouse,
+        "select coalesce(sum(units), 0) from raw_youtube.quota_ledger"
+        " where run_id = %s and bucket = 'stats'",
+        (hourly_run,),
+    )[0]
+    assert batch_units == -(-refreshed // 50)  # 50 ids a call, 1 unit each
     assert "stats run" in artifacts_of(hourly)[0].data
     # the hourly run compacts nothing (only the daily one does), but marks what dbt consumed
     assert hourly.result()["retention"] == {"marked": 1}
