@@ -117,6 +117,36 @@ class RefreshPlan:
             )
         return text
 
+    def summary(self, states: Iterable[VideoState], now: datetime) -> dict[str, object]:
+        """What the run's report shows: units planned and left, videos per reason (refreshed
+        and left for later) and how stale the available videos were when it was planned."""
+        return {
+            "planned_units": self.units,
+            "share_units": self.share_units,
+            "units_left_today": self.units_left,
+            "runs_left": self.runs_left,
+            "refreshed_by_reason": dict(Counter(r.reason for r in self.rows if r.chosen)),
+            "left_by_reason": dict(Counter(r.reason for r in self.rows if not r.chosen)),
+            "staleness_hours": staleness(states, now),
+        }
+
+
+def staleness(states: Iterable[VideoState], now: datetime) -> dict[str, float | None]:
+    """p50, p95 and max of the hours since the last capture of the available videos ever
+    captured (nearest rank; ``None`` when there is none)."""
+    hours = sorted(
+        (now - s.last_captured_at) / HOUR
+        for s in states
+        if s.is_available is not False and s.last_captured_at is not None
+    )
+    if not hours:
+        return {"p50": None, "p95": None, "max": None}
+
+    def rank(q: float) -> float:
+        return round(hours[max(0, math.ceil(q * len(hours)) - 1)], 1)
+
+    return {"p50": rank(0.50), "p95": rank(0.95), "max": round(hours[-1], 1)}
+
 
 def share_units(limit: int, spent: int, now: datetime, policy: Policy) -> tuple[int, int, int]:
     """(units this run may spend, units left today, runs left before the reset)."""

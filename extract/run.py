@@ -65,6 +65,8 @@ class RunResult:
     api_seconds: float = 0.0  # waiting on the API (retries and their back-off included)
     attempt_units: int = 0  # spent by this attempt alone
     landing_seconds: float = 0.0  # writing pages and ledger rows to the warehouse
+    # a stats run's refresh plan: units planned and left, videos per reason, staleness
+    refresh: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -222,6 +224,7 @@ def _result(
         pages_not_modified=extraction.pager.pages_not_modified,
         pages_reused=extraction.pager.pages_reused,
         mode=extraction.mode,
+        refresh=extraction.refresh,
         pages=extraction.counts.pages,
         api_seconds=client.seconds,
         landing_seconds=extraction.pager.landing_seconds,

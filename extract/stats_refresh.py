@@ -66,6 +66,7 @@ def stats_steps(run: Extraction, known: set[str]) -> None:
     states = refresh_store.load_state(conn)
     plan = plan_refresh(states.values(), now, run.settings.stats_daily_quota, spent, policy)
     log.info("refresh plan: %s", plan.describe())
+    run.refresh = plan.summary(states.values(), now)
     run.stats_ids = plan.chosen_ids
     methods: dict[str, str] = {}
     try:

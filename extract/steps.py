@@ -99,6 +99,7 @@ class Extraction:
         self.playlists_found: list[Playlist] | None = None
         self.video_ids: list[str] | None = None
         self.stats_ids: list[str] | None = None  # chosen by the refresh planner
+        self.refresh: dict[str, Any] = {}  # the plan's summary (RefreshPlan.summary)
         # What refreshes statistics: batchGetStats, or videos.list when the key cannot use it.
         self.stats_resource = r.VIDEO_BATCH_STATS
         self._reference_due: tuple[bool, list[str]] | None = None

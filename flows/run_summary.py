@@ -48,6 +48,8 @@ def summarize(
                 "pages_reused",
                 "units_spent",
                 "units_by_method",
+                "units_by_bucket",
+                "refresh",
                 "rows_landed",
                 "failures",
                 "notices",
@@ -125,6 +127,7 @@ def markdown(summary: dict[str, Any]) -> str:
     if ext["units_by_method"]:
         lines += ["", "| API method | units |", "|---|---:|"]
         lines += [f"| {_cell(m)} | {u:,} |" for m, u in sorted(ext["units_by_method"].items())]
+    lines += _refresh_lines(ext.get("units_by_bucket") or {}, ext.get("refresh") or {})
     lines += [
         "",
         f"## dbt build: {counts['pass']} pass, {counts['warn']} warn, {counts['error']} error, "
@@ -142,3 +145,35 @@ def markdown(summary: dict[str, Any]) -> str:
     if notices:
         lines += ["", "## Skipped (not failures)", "", *[f"- {_cell(n)}" for n in notices]]
     return "\n".join(lines) + "\n"
+
+
+def _refresh_lines(buckets: dict[str, int], refresh: dict[str, Any]) -> list[str]:
+    """The quota buckets and, for a stats run, what its refresh plan chose and left."""
+    if not buckets and not refresh:
+        return []
+    lines = ["", "| quota bucket | units this run | planned | left today before the run |"]
+    lines.append("|---|---:|---:|---:|")
+    for bucket in sorted(set(buckets) | ({"stats"} if refresh else set())):
+        planned = left = ""
+        if bucket == "stats" and refresh:
+            planned = f"{refresh.get('planned_units', 0):,}"
+            left = f"{refresh.get('units_left_today', 0):,}"
+        lines.append(f"| {_cell(bucket)} | {buckets.get(bucket, 0):,} | {planned} | {left} |")
+    if not refresh:
+        return lines
+    refreshed = refresh.get("refreshed_by_reason") or {}
+    left_out = refresh.get("left_by_reason") or {}
+    lines += ["", "## Statistics refresh", "", "| reason | refreshed | due, left for later |"]
+    lines.append("|---|---:|---:|")
+    for reason in sorted(set(refreshed) | set(left_out)):
+        lines.append(
+            f"| {_cell(reason)} | {refreshed.get(reason, 0):,} | {left_out.get(reason, 0):,} |"
+        )
+    stale = refresh.get("staleness_hours") or {}
+    if stale.get("max") is not None:
+        lines += [
+            "",
+            f"Hours since the last capture of the available videos when planned: "
+            f"p50 {stale['p50']:g}, p95 {stale['p95']:g}, max {stale['max']:g}.",
+        ]
+    return lines

@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from extract.planner import Policy, metadata_due, plan_refresh, share_units, to_describe
+from extract.planner import (
+    Policy,
+    metadata_due,
+    plan_refresh,
+    share_units,
+    staleness,
+    to_describe,
+)
 from extract.quota import next_reset
 from extract.refresh_state import VideoState, apply_item, apply_missing
 
@@ -108,6 +115,25 @@ def test_a_tight_share_keeps_the_priority_and_records_what_waits() -> None:
     assert all(row.hours_stale is not None and row.hours_stale >= 24 for row in waiting)
     assert all(row.next_due_at == NOW + H for row in waiting)  # the next run
     assert "due but left for later" in plan.describe()
+
+
+def test_the_summary_counts_reasons_units_and_staleness_for_the_run_report() -> None:
+    states = [video(f"floor{i:03}", stale_hours=24 + i / 10) for i in range(60)]
+    states += [video(f"young{i:03}", age_hours=5, stale_hours=1) for i in range(10)]
+    states += [video("gone", stale_hours=100, available=False)]
+    plan = plan_refresh(states, NOW, 10_000, 10_000 - 14, POLICY)  # 1 unit: 50 videos
+    summary = plan.summary(states, NOW)
+    assert summary["planned_units"] == 1 and summary["units_left_today"] == 14
+    assert summary["refreshed_by_reason"] == {"young": 10, "floor": 40}
+    assert summary["left_by_reason"] == {"floor": 20}
+    # nearest rank over the 70 available videos (the unavailable one is left out)
+    hours = sorted([1.0] * 10 + [round(24 + i / 10, 1) for i in range(60)])
+    assert summary["staleness_hours"] == {"p50": hours[34], "p95": hours[66], "max": 29.9}
+    assert staleness([video("never", stale_hours=None)], NOW) == {
+        "p50": None,
+        "p95": None,
+        "max": None,
+    }
 
 
 def test_young_and_charted_are_refreshed_every_run() -> None:

@@ -108,7 +108,11 @@ def test_hourly_stats_run_refreshes_statistics_and_keeps_playlists(pipeline_env,
         (hourly_run,),
     )[0]
     assert batch_units == -(-refreshed // 50)  # 50 ids a call, 1 unit each
-    assert "stats run" in artifacts_of(hourly)[0].data
+    report = artifacts_of(hourly)[0].data
+    assert "stats run" in report
+    # the quota per bucket and what the refresh plan chose, with the staleness it found
+    assert f"| stats | {batch_units} | {batch_units} |" in report
+    assert "## Statistics refresh" in report and "Hours since the last capture" in report
     # the hourly run compacts nothing (only the daily one does), but marks what dbt consumed
     assert hourly.result()["retention"] == {"marked": 1}
     marked = "select count(*) from raw_youtube.extract_runs where transformed_at is not null"
