@@ -2,7 +2,7 @@
 {% macro video_item_problems() -%}
     {%- set found = [
         value_problem('duration_iso8601', 'duration_seconds', 'contentDetails.duration',
-            'an ISO-8601 duration'),
+            'a duration'),
     ] -%}
     {%- for key, column in [('viewCount', 'view_count'), ('likeCount', 'like_count'),
         ('commentCount', 'comment_count')] -%}

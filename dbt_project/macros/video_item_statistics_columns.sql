@@ -1,5 +1,5 @@
 {% macro video_item_statistics_columns() -%}
-    {{ iso8601_duration_seconds('duration_iso8601') }} as duration_seconds,
+    {{ duration_seconds('duration_iso8601') }} as duration_seconds,
     -- counts are uint64 strings; an absent key (hidden likes, disabled comments) stays NULL
     {{ count_to_bigint('view_count_text') }} as view_count,
     {{ count_to_bigint('like_count_text') }} as like_count,

@@ -1,14 +1,18 @@
 {#
-    Seconds in an ISO-8601 duration as YouTube writes it (`PT4M13S`, `PT1H2M3S`, `P1DT2H`,
-    `PT0S` for live streams). NULL when the text is absent or not a duration. Regular
-    expressions have no cross-database dbt macro, so this dispatches per adapter.
+    Seconds in a video duration as the API writes it: ISO-8601 from videos.list (`PT4M13S`,
+    `PT1H2M3S`, `P1DT2H`, `PT0S` for live streams), or the JSON form of a protobuf Duration
+    from videos.batchGetStats (`1063s`, fractions dropped). NULL when the text is absent or
+    neither. Regular expressions have no cross-database dbt macro, so this dispatches per
+    adapter.
 #}
-{% macro iso8601_duration_seconds(column) -%}
-    {{ return(adapter.dispatch('iso8601_duration_seconds', 'tubewarehouse')(column)) }}
+{% macro duration_seconds(column) -%}
+    {{ return(adapter.dispatch('duration_seconds', 'tubewarehouse')(column)) }}
 {%- endmacro %}
 
-{% macro default__iso8601_duration_seconds(column) -%}
+{% macro default__duration_seconds(column) -%}
     case
+        when {{ column }} ~ '^\d+(\.\d+)?s$'
+            then cast(substring({{ column }} from '^(\d+)') as bigint)
         when {{ column }} ~ '^P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$' and {{ column }} <> 'P'
             then
                 coalesce(cast(substring({{ column }} from '(\d+)D') as bigint), 0) * 86400
@@ -18,8 +22,10 @@
     end
 {%- endmacro %}
 
-{% macro duckdb__iso8601_duration_seconds(column) -%}
+{% macro duckdb__duration_seconds(column) -%}
     case
+        when regexp_full_match({{ column }}, '\d+(\.\d+)?s')
+            then cast(regexp_extract({{ column }}, '^(\d+)', 1) as bigint)
         when regexp_full_match({{ column }}, 'P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?') and {{ column }} <> 'P'
             then
                 coalesce(cast(nullif(regexp_extract({{ column }}, '(\d+)D', 1), '') as bigint), 0) * 86400
