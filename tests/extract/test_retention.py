@@ -136,7 +136,10 @@ def test_a_full_refresh_after_compaction_builds_the_same_marts(history: Warehous
     conn, last = history.conn, history.clock.now()
     before = build(conn, full_refresh=True)
     rows_before = raw_counts(conn)
-    assert all(before.values()), [t for t, rows in before.items() if not rows]
+    # every mart holds rows, but videos_overdue: empty whenever the budget reached every
+    # video due (so it is compared, but may be compared empty)
+    empty = [t for t, rows in before.items() if not rows and t != "videos_overdue"]
+    assert not empty, empty
 
     dry = compact(conn, keep=timedelta(hours=2), now=last + timedelta(minutes=30), dry_run=True)
     assert dry.horizon is not None and all(n > 0 for n in dry.rows.values()), dry.rows
@@ -147,7 +150,9 @@ def test_a_full_refresh_after_compaction_builds_the_same_marts(history: Warehous
     # everything before the last full crawl, minus the marts' 3-hour lookback
     assert report.horizon == last - timedelta(hours=3)
     assert report.rows == dry.rows
-    assert report.bytes_after["videos"] < report.bytes_before["videos"] / 2
+    # hourly statistics come through videos.batchGetStats now, so raw videos holds the
+    # crawls' and new videos' answers: compacting them still frees about half its space
+    assert report.bytes_after["videos"] < report.bytes_before["videos"] * 0.6
     assert report.bytes_after["playlist_items"] < report.bytes_before["playlist_items"]
     counts = raw_counts(conn)
     assert counts["playlist_items"] < rows_before["playlist_items"]  # superseded crawls

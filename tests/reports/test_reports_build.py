@@ -191,6 +191,8 @@ def test_connection_reaches_evidence_through_environment_only() -> None:
         "marts.playlist_monthly",
         "marts.playlist_videos",
         "marts.playlists",
+        "marts.quota_daily",
+        "marts.refresh_runs",
         "marts.regions",
         "marts.trending_charts_latest",
         "marts.trending_daily_charts",
@@ -198,6 +200,7 @@ def test_connection_reaches_evidence_through_environment_only() -> None:
         "marts.trending_summary",
         "marts.video_daily_stats",
         "marts.videos",
+        "marts.videos_overdue",
     ]
 
 
