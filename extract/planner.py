@@ -49,14 +49,16 @@ _TIER = {name: rank for rank, name in enumerate(TIERS)}
 
 @dataclass(frozen=True)
 class Policy:
-    young_hours: float = 48.0
-    charted_hours: float = 2.0
-    floor_hours: float = 24.0
-    fast_views_per_hour: float = 1000.0
-    recheck_hours: float = 168.0
-    metadata_hours: float = 168.0
-    reserve_units: int = 200
-    runs_per_hour: float = 1.0
+    """The planner's knobs; the defaults are the settings' (``extract.settings``)."""
+
+    young_hours: float = Settings.refresh_young_hours
+    charted_hours: float = Settings.refresh_charted_hours
+    floor_hours: float = Settings.refresh_floor_hours
+    fast_views_per_hour: float = Settings.refresh_fast_views_per_hour
+    recheck_hours: float = Settings.unavailable_recheck_hours
+    metadata_hours: float = Settings.metadata_refresh_hours
+    reserve_units: int = Settings.stats_reserve_units
+    runs_per_hour: float = Settings.stats_runs_per_hour
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Policy:

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from extract.quota import DEFAULT_BUCKET, STATS_BUCKET
+
 GOOGLE_API_URL = "https://youtube.googleapis.com"
 # List items are matched whole (fullmatch) and ASCII only: str.isdigit() and str.upper() would
 # let '١٠' through as a category id and 'uſ' as region US.
@@ -97,6 +99,11 @@ class Settings:
     stats_runs_per_hour: float = 1.0
 
     @property
+    def bucket_limits(self) -> dict[str, int]:
+        """Daily units per quota bucket (``extract.quota.METHOD_BUCKETS``); search is unused."""
+        return {DEFAULT_BUCKET: self.daily_quota, STATS_BUCKET: self.stats_daily_quota}
+
+    @property
     def uses_google(self) -> bool:
         return self.api_url.rstrip("/") == GOOGLE_API_URL
 
@@ -165,12 +172,7 @@ class Settings:
             stats_daily_quota=int(
                 _number(env, "YOUTUBE_STATS_DAILY_QUOTA", 10_000, "units", whole=True)
             ),
-            **{
-                field_name: _number(
-                    env, variable, default, unit, whole=isinstance(default, int), zero_ok=zero
-                )
-                for field_name, (variable, default, unit, zero) in PLANNER_SETTINGS.items()
-            },
+            **{name: _planner_number(env, name) for name in PLANNER_SETTINGS},
         )
 
     def with_policy(self, **policy: float) -> Settings:
@@ -183,30 +185,29 @@ class Settings:
                 f"{', '.join(PLANNER_SETTINGS)}"
             )
         env = {PLANNER_SETTINGS[name][0]: str(value) for name, value in policy.items()}
-        checked = {
-            name: _number(env, variable, default, unit, whole=isinstance(default, int), zero_ok=z)
-            for name, (variable, default, unit, z) in PLANNER_SETTINGS.items()
-            if name in policy
-        }
+        checked = {name: _planner_number(env, name) for name in policy}
         return replace(self, **checked)
 
 
-# The planner's settings: field -> (variable, default, unit, whether 0 is allowed).
-PLANNER_SETTINGS: dict[str, tuple[str, float | int, str, bool]] = {
-    "metadata_refresh_hours": ("YOUTUBE_METADATA_REFRESH_HOURS", 168.0, "hours", False),
-    "refresh_young_hours": ("YOUTUBE_REFRESH_YOUNG_HOURS", 48.0, "hours", True),
-    "refresh_charted_hours": ("YOUTUBE_REFRESH_CHARTED_HOURS", 2.0, "hours", True),
-    "refresh_floor_hours": ("YOUTUBE_REFRESH_FLOOR_HOURS", 24.0, "hours", False),
-    "refresh_fast_views_per_hour": (
-        "YOUTUBE_REFRESH_FAST_VIEWS_PER_HOUR",
-        1000.0,
-        "views per hour",
-        False,
-    ),
-    "unavailable_recheck_hours": ("YOUTUBE_UNAVAILABLE_RECHECK_HOURS", 168.0, "hours", False),
-    "stats_reserve_units": ("YOUTUBE_STATS_RESERVE_UNITS", 200, "units", True),
-    "stats_runs_per_hour": ("YOUTUBE_STATS_RUNS_PER_HOUR", 1.0, "runs per hour", False),
+# The planner's settings: field -> (variable, unit, whether 0 is allowed). Their defaults
+# are the Settings fields' (the planner's Policy reads the same ones).
+PLANNER_SETTINGS: dict[str, tuple[str, str, bool]] = {
+    "metadata_refresh_hours": ("YOUTUBE_METADATA_REFRESH_HOURS", "hours", False),
+    "refresh_young_hours": ("YOUTUBE_REFRESH_YOUNG_HOURS", "hours", True),
+    "refresh_charted_hours": ("YOUTUBE_REFRESH_CHARTED_HOURS", "hours", True),
+    "refresh_floor_hours": ("YOUTUBE_REFRESH_FLOOR_HOURS", "hours", False),
+    "refresh_fast_views_per_hour": ("YOUTUBE_REFRESH_FAST_VIEWS_PER_HOUR", "views per hour", False),
+    "unavailable_recheck_hours": ("YOUTUBE_UNAVAILABLE_RECHECK_HOURS", "hours", False),
+    "stats_reserve_units": ("YOUTUBE_STATS_RESERVE_UNITS", "units", True),
+    "stats_runs_per_hour": ("YOUTUBE_STATS_RUNS_PER_HOUR", "runs per hour", False),
 }
+
+
+def _planner_number(env: dict[str, str], name: str) -> float:
+    """A planner setting from ``env``, checked; absent = the Settings field's default."""
+    variable, unit, zero_ok = PLANNER_SETTINGS[name]
+    default = getattr(Settings, name)
+    return _number(env, variable, default, unit, whole=isinstance(default, int), zero_ok=zero_ok)
 
 
 def _number(

@@ -64,7 +64,8 @@ def stats_steps(run: Extraction, known: set[str]) -> None:
     now = run.client.server_now()
     spent = run.store.units_spent_on(pacific_day(now), STATS_BUCKET)
     states = refresh_store.load_state(conn)
-    plan = plan_refresh(states.values(), now, run.settings.stats_daily_quota, spent, policy)
+    limit = run.settings.bucket_limits[STATS_BUCKET]
+    plan = plan_refresh(states.values(), now, limit, spent, policy)
     log.info("refresh plan: %s", plan.describe())
     run.refresh = plan.summary(states.values(), now)
     run.stats_ids = plan.chosen_ids
@@ -91,7 +92,8 @@ def refresh_statistics(run: Extraction, ids: list[str], methods: dict[str, str])
     def by_videos_list(number: int, batch: list[str]) -> None:
         if not room:
             now = run.client.server_now()
-            left = run.settings.daily_quota - run.store.units_spent_on(pacific_day(now))
+            limit = run.settings.bucket_limits[DEFAULT_BUCKET]
+            left = limit - run.store.units_spent_on(pacific_day(now), DEFAULT_BUCKET)
             charts = quota_plan.plan("charts", run, run.store).units.get("charts", 0)
             room.append(max(0, left - charts))
         if room[0] <= 0:

@@ -120,8 +120,9 @@ class Extraction:
 
     def check_budget(self, step: str) -> None:
         """Refuse (``QuotaRefused``) to start ``step`` when the rest cannot be paid today."""
-        limits = {"default": self.settings.daily_quota, "stats": self.settings.stats_daily_quota}
-        quota_plan.check_budget(step, self, self.store, limits, self.client.server_now())
+        quota_plan.check_budget(
+            step, self, self.store, self.settings.bucket_limits, self.client.server_now()
+        )
 
     # ------------------------------------------------------------------ the run
 
