@@ -55,6 +55,7 @@ ITEMS = [
     # (table, run, captured_at, item_index, item)
     ("videos", "r0", "2026-11-30 22:00+00", 0, _video_item("vidAAAAAAAA", 100, "Hourly video")),
     ("videos", "r0", "2026-11-30 22:00+00", 1, _video_item("vidBBBBBBBB", 1000, "Daily video")),
+    ("videos", "r0", "2026-11-30 22:00+00", 2, _video_item("vidEEEEEEEE", 50, "Deleted later")),
     (
         "video_batch_stats",
         "r1",
@@ -137,6 +138,22 @@ PLAN = [
     ),
 ]
 
+# The page ledger of r2's batchGetStats call: it asked for vidEEEEEEEE too, which the answer
+# left out (deleted since r0).
+PAGES = [
+    # run_id, resource, request_key, page_token, request, captured_at, item_count, cost_units
+    (
+        "r2",
+        "video_batch_stats",
+        "ids",
+        "",
+        json.dumps({"id": "vidAAAAAAAA,vidBBBBBBBB,vidEEEEEEEE"}),
+        "2026-12-01 00:00+00",
+        2,
+        1,
+    ),
+]
+
 LEDGER = [
     # run_id, requested_at, method, resource, units, pacific_day, http_status, reason, bucket
     ("r0", "2026-11-30 22:00+00", "videos.list", "videos", 1, "2026-11-30", 200, None, "default"),
@@ -204,6 +221,11 @@ def built(module_warehouse: ConnectionInfo) -> ConnectionInfo:
             PLAN,
         )
         cur.executemany(
+            "insert into raw_youtube.pages (run_id, resource, request_key, page_token, request, "
+            "captured_at, item_count, cost_units) values (%s, %s, %s, %s, %s, %s, %s, %s)",
+            PAGES,
+        )
+        cur.executemany(
             "insert into raw_youtube.quota_ledger (run_id, requested_at, method, resource, units, "
             "pacific_day, http_status, reason, bucket) "
             "values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
@@ -240,6 +262,7 @@ def test_batch_stats_join_the_history_and_the_latest_counts(built: ConnectionInf
         ("vidAAAAAAAA", "2026-12-01T00:00:00+00:00", 190),
         ("vidBBBBBBBB", "2026-11-30T22:00:00+00:00", 1000),
         ("vidBBBBBBBB", "2026-12-01T00:00:00+00:00", None),
+        ("vidEEEEEEEE", "2026-11-30T22:00:00+00:00", 50),
     ]
     videos = {
         r[0]: r[1:]
@@ -265,6 +288,9 @@ def test_batch_stats_join_the_history_and_the_latest_counts(built: ConnectionInf
     # an unreadable count is unknown, never 0; its rate is unknown
     assert videos["vidBBBBBBBB"][:4] == ("Daily video", "UCchannel", None, 9)
     assert videos["vidBBBBBBBB"][5] is None
+    availability = dict(query(built, "select video_id, is_available from marts.videos"))
+    # left out of a batchGetStats answer: gone, as when videos.list leaves it out
+    assert availability == {"vidAAAAAAAA": True, "vidBBBBBBBB": True, "vidEEEEEEEE": False}
     days = query(
         built,
         "select stats_date, views_gained, gain_days, is_multi_day_gain "

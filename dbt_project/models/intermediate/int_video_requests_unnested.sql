@@ -1,5 +1,6 @@
 {#
-    grain: one row per video id asked for in a videos.list-by-id page (run, request, id).
+    grain: one row per video id asked for in a videos.list or videos.batchGetStats page by id
+    (run, resource, request, id).
     The API silently omits deleted, private and unknown ids, so what was asked is read from the
     page ledger and compared by id with what came back, never by position.
 #}
@@ -13,13 +14,14 @@ pages as (
 ),
 
 positions as (
-    -- a videos.list call takes at most 50 ids
+    -- a videos.list or batchGetStats call takes at most 50 ids
     {{ integers(1, 50) }}
 ),
 
 final as (
     select
         pages.run_id,
+        pages.resource,
         pages.request_key,
         pages.captured_at,
         positions.n as requested_position,

@@ -1,7 +1,8 @@
 {#
     grain: one row per video observed so far (video_id): every video the API returned
     (videos.list for the tracked channels, mostPopular charts for the rest,
-    videos.batchGetStats for statistics refreshes), asked for but omitted by videos.list, or
+    videos.batchGetStats for statistics refreshes), asked for but omitted by videos.list or
+    videos.batchGetStats, or
     shown as a placeholder in a playlist. Counts are from the latest capture that returned
     the video, attributes (title, channel, ...) from the latest that carries them (not
     batchGetStats); captures as int_video_captures_unioned lists them (its first copy when
@@ -37,12 +38,25 @@
 with
 
 video_items as (
-    -- what videos.list returned, to tell the ids it omitted
+    -- what videos.list and videos.batchGetStats returned, to tell the ids they omitted
     select
+        'videos' as resource,
         video_id,
         run_id,
         request_key
     from {{ ref('stg_youtube__videos') }}
+    where
+        not is_rejected
+        and captured_at > {{ cutoff }}
+
+    union all
+
+    select
+        'video_batch_stats' as resource,
+        video_id,
+        run_id,
+        request_key
+    from {{ ref('stg_youtube__video_batch_stats') }}
     where
         not is_rejected
         and captured_at > {{ cutoff }}
@@ -104,6 +118,7 @@ omitted as (
     left join video_items
         on
             video_requests.run_id = video_items.run_id
+            and video_requests.resource = video_items.resource
             and video_requests.request_key = video_items.request_key
             and video_requests.video_id = video_items.video_id
     where video_items.video_id is null

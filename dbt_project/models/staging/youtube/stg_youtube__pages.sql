@@ -16,9 +16,12 @@ renamed as (
         {{ json_text('request', ['playlistId']) }} as playlist_id,
         {{ json_text('request', ['channelId']) }} as channel_id,
         {{ json_text('request', ['regionCode']) }} as region_code,
-        -- videos.list by id: the comma-separated ids asked for (absent ones are omitted)
-        case when resource = 'videos' then {{ json_text('request', ['id']) }} end
-            as requested_ids,
+        -- videos.list and videos.batchGetStats by id: the comma-separated ids asked for
+        -- (the API omits the ones that are gone)
+        case
+            when resource in ('videos', 'video_batch_stats')
+                then {{ json_text('request', ['id']) }}
+        end as requested_ids,
         etag,
         next_page_token,
         total_results,
