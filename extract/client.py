@@ -68,6 +68,7 @@ class RequestRecord:
     requested_at: datetime  # the API's clock (its Date header, else our estimate of it)
     http_status: int | None  # None: no HTTP answer (timeout, reset, refused)
     reason: str | None  # the API's reason, or what went wrong on the wire
+    request: dict[str, Any] | None = None  # the parameters asked (as pages.request has them)
 
 
 @dataclass(frozen=True)
@@ -136,13 +137,20 @@ class YouTubeClient:
         at: datetime | None,
         status: int | None,
         reason: str | None,
+        request: dict[str, Any] | None = None,
     ) -> None:
         self.requests += 1
         if units:
             self.units[resource.quota_method] += units
         if self.on_request is not None:
             record = RequestRecord(
-                resource.api_method, resource.name, units, at or self.server_now(), status, reason
+                resource.api_method,
+                resource.name,
+                units,
+                at or self.server_now(),
+                status,
+                reason,
+                request,
             )
             self.on_request(record)
 
@@ -218,7 +226,7 @@ class YouTubeClient:
             except HttpError as exc:
                 at = self._seen(exc.resp, what)
                 if exc.resp.status == 304:
-                    self._record(resource, NOT_MODIFIED_COST, at, 304, None)
+                    self._record(resource, NOT_MODIFIED_COST, at, 304, None, params)
                     return Response({}, at, NOT_MODIFIED_COST, not_modified=True)
                 reason = error_reason(exc)
                 # A method the project does not have (404) consults no quota either.
@@ -226,20 +234,20 @@ class YouTubeClient:
                     exc.resp.status == 404 and resource.call != "list"
                 )
                 units = 0 if free else resource.cost
-                self._record(resource, units, at, exc.resp.status, reason)
+                self._record(resource, units, at, exc.resp.status, reason, params)
                 raise
             except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as exc:
                 # A request that left this machine was most likely processed (and charged)
                 # even if the answer never came back: count it, to err on the safe side.
                 units = 0 if is_unreachable(exc) else resource.cost
-                self._record(resource, units, None, None, _wire_reason(exc))
+                self._record(resource, units, None, None, _wire_reason(exc), params)
                 raise
             at = self._seen(seen["resp"], what) if "resp" in seen else self.server_now()
             if not isinstance(body, dict):
                 # The Google client hands back an undecodable body as a str instead of raising.
-                self._record(resource, resource.cost, at, 200, "malformedResponse")
+                self._record(resource, resource.cost, at, 200, "malformedResponse", params)
                 raise MalformedResponse(f"{what}: body is not a JSON object")
-            self._record(resource, resource.cost, at, 200, None)
+            self._record(resource, resource.cost, at, 200, None, params)
             return Response(body=body, captured_at=at, cost=resource.cost)
 
         url = self.settings.api_url

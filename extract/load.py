@@ -138,8 +138,8 @@ class RawStore:
         with self.conn, self.conn.cursor() as cur:
             cur.execute(
                 f"""insert into {SCHEMA}.quota_ledger (run_id, requested_at, method, resource,
-                        units, pacific_day, http_status, reason, bucket)
-                    values (%s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                        units, pacific_day, http_status, reason, bucket, request)
+                    values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
                 (
                     run_id,
                     record.requested_at,
@@ -150,6 +150,7 @@ class RawStore:
                     record.http_status,
                     record.reason,
                     bucket_of(record.method),
+                    None if record.request is None else psycopg2.extras.Json(record.request),
                 ),
             )
 

@@ -1,5 +1,6 @@
-"""The refresh planner's tables: ``raw_youtube.video_refresh_state`` (its input) and
-``raw_youtube.refresh_plan`` (its output). Both are written by extract only.
+"""The refresh planner's tables: ``raw_youtube.video_refresh_state`` (its input),
+``raw_youtube.refresh_plan`` (its output) and the plan's figures in
+``raw_youtube.extract_runs.refresh_summary``. All are written by extract only.
 
 The state is updated after each step from the raw rows the step landed in this run
 (``update_from_run``), and can be rebuilt from every raw row (``rebuild``): a warehouse with
@@ -147,7 +148,11 @@ def state_is_empty_with_history(conn: Any) -> bool:
 def write_plan(
     conn: Any, run_id: str, planned_at: datetime, rows: list[PlanRow], methods: dict[str, str]
 ) -> None:
-    """Append the plan's rows; ``methods``: what refreshed each chosen video (absent: none)."""
+    """Append the plan's rows; ``methods``: what refreshed each chosen video (absent: none).
+
+    A resumed run plans again: its earlier attempts' rows for the videos planned again, and
+    those nothing refreshed, are replaced, so a run keeps one row per video (and the videos
+    an earlier attempt refreshed keep theirs)."""
     if not rows:
         return
     values = [
@@ -165,9 +170,24 @@ def write_plan(
         for row in rows
     ]
     with conn, conn.cursor() as cur:
+        cur.execute(
+            f"""delete from {SCHEMA}.refresh_plan
+                where run_id = %s and (method is null or video_id = any(%s))""",
+            (run_id, [row.video_id for row in rows]),
+        )
         psycopg2.extras.execute_values(
             cur,
             f"insert into {SCHEMA}.refresh_plan ({PLAN_COLUMNS}) values %s",
             values,
             page_size=1000,
+        )
+
+
+def write_summary(conn: Any, run_id: str, summary: dict[str, Any]) -> None:
+    """The plan's figures (``RefreshPlan.summary``) on the run's record: the run report and
+    the ``refresh_runs`` mart read the same numbers (a resumed run's latest plan wins)."""
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            f"update {SCHEMA}.extract_runs set refresh_summary = %s where run_id = %s",
+            (psycopg2.extras.Json(summary), run_id),
         )

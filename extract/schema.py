@@ -53,6 +53,11 @@ alter table {schema}.extract_runs add column if not exists transformed_at timest
 comment on column {schema}.extract_runs.transformed_at is
     'When a dbt build that read this run''s rows succeeded (set by the pipeline flow): raw '
     'retention compacts only captures of runs the marts have consumed.';
+alter table {schema}.extract_runs add column if not exists refresh_summary jsonb;
+comment on column {schema}.extract_runs.refresh_summary is
+    'A stats run''s refresh plan in figures (extract.planner.RefreshPlan.summary): units '
+    'planned and left, videos refreshed and left per reason, and the staleness of the '
+    'available videos when it planned (staleness_hours: p50, p95, max). Null for other runs.';
 create table if not exists {schema}.pages (
     run_id text not null,
     resource text not null,
@@ -93,6 +98,10 @@ alter table {schema}.quota_ledger add column if not exists bucket text not null 
 comment on column {schema}.quota_ledger.bucket is
     'The quota bucket the method charges (extract.quota.METHOD_BUCKETS): stats for '
     'videos.batchGetStats, search for search.list, default for every other method.';
+alter table {schema}.quota_ledger add column if not exists request jsonb;
+comment on column {schema}.quota_ledger.request is
+    'The parameters asked (as pages.request has them, without the key): which chart, playlist '
+    'or ids an error answered. Null in rows written before this column existed.';
 create table if not exists {schema}.video_refresh_state (
     video_id text primary key,
     published_at timestamptz,
@@ -121,8 +130,9 @@ create table if not exists {schema}.refresh_plan (
     method text
 );
 comment on table {schema}.refresh_plan is
-    'Append-only: per stats run, one row per video the planner chose and one per video due '
-    'but left out (chosen = false). method: what refreshed it (null: nothing this run).';
+    'Per stats run, one row per video the planner chose and one per video due but left out '
+    '(chosen = false). method: what refreshed it (null: nothing this run). Appended run by '
+    'run; a resumed run replaces its earlier attempts'' rows that nothing refreshed.';
 create index if not exists refresh_plan_run on {schema}.refresh_plan (run_id);
 """
 

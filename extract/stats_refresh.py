@@ -68,6 +68,7 @@ def stats_steps(run: Extraction, known: set[str]) -> None:
     plan = plan_refresh(states.values(), now, limit, spent, policy)
     log.info("refresh plan: %s", plan.describe())
     run.refresh = plan.summary(states.values(), now)
+    refresh_store.write_summary(conn, run.run_id, run.refresh)
     run.stats_ids = plan.chosen_ids
     methods: dict[str, str] = {}
     try:

@@ -334,6 +334,8 @@ class Extraction:
         ]
 
     def charts(self) -> None:
+        missing: list[str] = []  # "region/category" pairs YouTube has no chart for
+
         def crawl(params: dict[str, str]) -> None:
             region, category = params["regionCode"], params["videoCategoryId"]
             if region in self.bad_regions:
@@ -347,7 +349,7 @@ class Extraction:
                 )
             except ApiError as exc:
                 if exc.reason == "videoChartNotFound":
-                    log.info("no mostPopular chart for region %s category %s", region, category)
+                    missing.append(f"{region}/{category}")
                     return
                 if exc.reason == "invalidRegionCode":
                     self.bad_regions.add(region)
@@ -358,6 +360,16 @@ class Extraction:
             crawl,
             lambda p: f"mostPopular {p['regionCode']}/{p['videoCategoryId']}",
         )
+        if missing:
+            notice = (
+                f"no mostPopular chart for {len(missing)} region/category pairs "
+                f"(videoChartNotFound): {', '.join(missing)}. Since July 2025 the mostPopular "
+                "chart holds YouTube's Trending Music, Movies and Gaming only; categories "
+                "outside them have no chart (drop them from YOUTUBE_CHART_CATEGORIES to save "
+                "these calls)"
+            )
+            log.warning("%s", notice)
+            self.notices.append(notice)
 
     def new_uploads(self) -> set[str]:
         """The videos on the first page of each uploads playlist (newest first): uploads since

@@ -154,6 +154,15 @@ PAGES = [
     ),
 ]
 
+# The runs' records: the stats runs carry their plan's figures, as the extractor writes them
+# (RefreshPlan.summary; only the staleness is read here).
+RUNS = [
+    # run_id, started_at, refresh_summary
+    ("r0", "2026-11-30 22:00+00", None),
+    ("r1", "2026-11-30 22:59+00", {"staleness_hours": {"p50": 1.0, "p95": 1.0, "max": 1.0}}),
+    ("r2", "2026-11-30 23:59+00", {"staleness_hours": {"p50": 2.5, "p95": 29.9, "max": 30.0}}),
+]
+
 LEDGER = [
     # run_id, requested_at, method, resource, units, pacific_day, http_status, reason, bucket
     ("r0", "2026-11-30 22:00+00", "videos.list", "videos", 1, "2026-11-30", 200, None, "default"),
@@ -219,6 +228,11 @@ def built(module_warehouse: ConnectionInfo) -> ConnectionInfo:
             "insert into raw_youtube.refresh_plan (run_id, planned_at, video_id, reason, chosen, "
             "due_at, next_due_at, hours_stale, method) values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             PLAN,
+        )
+        cur.executemany(
+            "insert into raw_youtube.extract_runs (run_id, started_at, status, refresh_summary) "
+            "values (%s, %s, 'succeeded', %s)",
+            [(run, at, None if s is None else json.dumps(s)) for run, at, s in RUNS],
         )
         cur.executemany(
             "insert into raw_youtube.pages (run_id, resource, request_key, page_token, request, "
@@ -319,12 +333,12 @@ def test_refresh_runs_and_videos_overdue(built: ConnectionInfo) -> None:
         "select run_id, count_videos_due, count_videos_chosen, count_videos_refreshed, "
         "count_refreshed_young, count_refreshed_floor, count_refreshed_recheck, "
         "count_refreshed_by_batch_stats, count_videos_left_stale, hours_stale_p50, "
-        "hours_stale_max from marts.refresh_runs order by run_id",
+        "hours_stale_p95, hours_stale_max from marts.refresh_runs order by run_id",
     )
+    # the staleness is the extractor's, over every available video (on the run's record)
     assert runs == [
-        ("r1", 1, 1, 1, 1, 0, 0, 1, 0, Decimal("1.00"), Decimal("1.00")),
-        # recheck (unavailable) rows stay out of the staleness percentiles
-        ("r2", 4, 3, 2, 1, 1, 0, 2, 2, Decimal("2.00"), Decimal("30.00")),
+        ("r1", 1, 1, 1, 1, 0, 0, 1, 0, Decimal("1.00"), Decimal("1.00"), Decimal("1.00")),
+        ("r2", 4, 3, 2, 1, 1, 0, 2, 2, Decimal("2.50"), Decimal("29.90"), Decimal("30.00")),
     ]
     overdue = query(
         built,

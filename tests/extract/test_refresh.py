@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from emulator import Clock, EmulatorServer
+import pytest
+
+from emulator import Clock, EmulatorServer, Fault
 from extract import refresh_store
 from extract.refresh_state import COLUMNS
 from extract.run import run_extract
@@ -83,26 +85,59 @@ def test_the_stats_bucket_spent_stops_only_the_statistics(world, warehouse, capl
     assert methods == {"videos.batchGetStats", None}  # the rest waits, recorded
 
 
+@pytest.mark.parametrize(
+    "unusable",
+    [
+        pytest.param("404", id="method-not-found-404"),
+        pytest.param("accessNotConfigured", id="access-not-configured-403"),
+    ],
+)
 def test_without_batch_get_stats_the_plan_goes_through_videos_list(
-    world, warehouse, caplog
+    world, warehouse, caplog, unusable: str
 ) -> None:
+    """A project whose API has no batchGetStats (404), or whose key is not allowed to use it
+    (403 accessNotConfigured, as Google answers for a method not enabled for the project)."""
     caplog.set_level(logging.INFO)
-    with EmulatorServer(world, Clock(EMULATOR_START, frozen=True), batch_stats=False) as api:
+    clock = Clock(EMULATOR_START, frozen=True)
+    with EmulatorServer(world, clock, batch_stats=unusable != "404") as api:
+        if unusable != "404":
+            api.faults.add(Fault(kind="error", reason=unusable, method="videos.batchGetStats"))
         settings = settings_for(api)
         assert run_extract(settings, warehouse).ok
         api.clock.advance(timedelta(hours=1))
         caplog.clear()
         run = run_extract(settings, warehouse, mode="stats")
-        asked = api.quota()["by_method"].get("videos.batchGetStats", 0)
+        stats_units = api.quota()["buckets"].get("stats", {}).get("total", 0)
     assert run.ok, run.failures
     lines = [
         r.getMessage() for r in caplog.records if "not available to this key" in r.getMessage()
     ]
-    assert len(lines) == 1 and "videos.list instead" in lines[0]
-    assert "youtube.videos.batchGetStats" not in run.units_by_method  # the 404 is free
-    assert asked == 0 and "stats" not in run.units_by_bucket
+    status = "404" if unusable == "404" else f"403 {unusable}"
+    assert len(lines) == 1 and "videos.list instead" in lines[0] and status in lines[0], lines
+    # tried once, charged nothing (neither answer consults the quota), never tried again
+    assert run.units_by_method.get("youtube.videos.batchGetStats", 0) == 0
+    assert stats_units == 0 and "stats" not in run.units_by_bucket
+    tried = query(
+        warehouse,
+        "select count(*) from raw_youtube.quota_ledger "
+        "where run_id = %s and method = 'videos.batchGetStats'",
+        (run.run_id,),
+    )
+    assert tried == [(1,)]
     methods = {row[2] for row in _plan(warehouse, run.run_id) if row[1]}
     assert methods == {"videos.list"}
+    # the planned videos got fresh counts all the same, through videos.list
+    chosen = query(
+        warehouse,
+        "select count(*) from raw_youtube.refresh_plan where run_id = %s and chosen",
+        (run.run_id,),
+    )[0][0]
+    refreshed = query(
+        warehouse,
+        "select count(distinct item->>'id') from raw_youtube.videos where run_id = %s",
+        (run.run_id,),
+    )[0][0]
+    assert chosen > 0 and refreshed >= chosen
 
 
 def test_the_state_kept_run_by_run_equals_the_state_rebuilt(emulator, warehouse) -> None:
@@ -140,3 +175,44 @@ def test_an_empty_state_on_a_warehouse_with_history_is_rebuilt(emulator, warehou
         run.units_by_method["youtube.videos.list"]
         == emulator.world.minimum_pages(emulator.clock.now())["charts"]
     )
+
+
+def test_a_resumed_stats_run_keeps_one_plan_row_per_video(world, warehouse) -> None:
+    """Statistics batches fail after the second; the same run resumed plans again: the
+    videos its first attempt refreshed keep their rows, the rest are planned once more."""
+    with EmulatorServer(world, Clock(EMULATOR_START, frozen=True)) as api:
+        settings = settings_for(api, retry_attempts=1)
+        assert run_extract(settings, warehouse).ok
+        api.clock.advance(timedelta(hours=1))
+        api.faults.add(
+            Fault(
+                kind="error",
+                status=400,
+                reason="badRequest",
+                method="videos.batchGetStats",
+                after=2,
+            )
+        )
+        first = run_extract(settings, warehouse, mode="stats", run_id="hourly")
+        assert not first.ok
+        refreshed_first = {
+            video_id
+            for (video_id,) in query(
+                warehouse,
+                "select video_id from raw_youtube.refresh_plan where run_id = 'hourly' "
+                "and method is not null",
+            )
+        }
+        api.faults.clear()
+        api.clock.advance(timedelta(minutes=5))
+        second = run_extract(settings, warehouse, mode="stats", run_id="hourly")
+    assert second.ok, second.failures
+    rows = query(
+        warehouse,
+        "select video_id, chosen, method from raw_youtube.refresh_plan where run_id = 'hourly'",
+    )
+    ids = [row[0] for row in rows]
+    assert len(ids) == len(set(ids)), "a video planned twice in one run"
+    methods = {video_id: method for video_id, _, method in rows}
+    assert refreshed_first and all(methods[v] == "videos.batchGetStats" for v in refreshed_first)
+    assert all(method is not None for _, chosen, method in rows if chosen)

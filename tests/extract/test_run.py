@@ -146,6 +146,20 @@ def test_missing_category_chart_is_skipped_not_failed(emulator, warehouse) -> No
         "select distinct request->>'videoCategoryId' from raw_youtube.most_popular_videos",
     )
     assert regions == [("0",)]
+    # the user is told, in the run's notices (the run report shows them) ...
+    assert [n for n in result.notices if "videoChartNotFound" in n] == [
+        "no mostPopular chart for 1 region/category pairs (videoChartNotFound): NL/10. Since "
+        "July 2025 the mostPopular chart holds YouTube's Trending Music, Movies and Gaming "
+        "only; categories outside them have no chart (drop them from YOUTUBE_CHART_CATEGORIES "
+        "to save these calls)"
+    ]
+    # ... and the ledger keeps which chart answered so (the trending mart reads it)
+    answered = query(
+        warehouse,
+        "select request->>'regionCode', request->>'videoCategoryId', http_status, reason "
+        "from raw_youtube.quota_ledger where resource = 'most_popular_videos' order by 2",
+    )
+    assert answered == [("NL", "0", 200, None), ("NL", "10", 400, "videoChartNotFound")]
 
 
 def test_hourly_stats_run_refreshes_statistics_and_charts_only(emulator, warehouse) -> None:

@@ -452,6 +452,30 @@ def test_trending_shows_the_latest_chart_of_the_selected_region(
     ]
 
 
+def test_trending_lists_the_charts_youtube_does_not_have(
+    visit: Callable[[str], RenderedPage], marts: Marts
+) -> None:
+    page = visit("/trending/")
+    expected = [
+        (f"{name} ({code})", f"{category} ({category_id})")
+        for code, name, category_id, category in marts.rows(
+            """
+            select m.region_code, r.region_name, m.chart_category_id, c.category_name
+            from marts.trending_charts_missing as m
+            inner join marts.regions as r using (region_code)
+            inner join marts.categories as c
+                on c.region_code = m.region_code and c.category_id = m.chart_category_id
+            order by 1, 3
+            """
+        )
+    ]
+    # Japan has no Music chart in the emulator's world: asked for, answered videoChartNotFound
+    assert expected == [("Japan (JP)", "Music (10)")]
+    rows = page.table("Charts YouTube does not have")["rows"]
+    assert [(r["Region"], r["Chart"]) for r in rows] == expected
+    assert "1 of the charts asked for does not exist" in page.text()
+
+
 def test_trending_region_by_day_counts_the_videos_of_each_chart(
     visit: Callable[[str], RenderedPage], marts: Marts
 ) -> None:

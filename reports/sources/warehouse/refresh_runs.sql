@@ -1,6 +1,6 @@
 -- grain: one row per extract run that planned a statistics refresh (marts.refresh_runs):
--- videos refreshed and left stale, and the due videos' staleness at planning. One all-NULL
--- row when the mart is empty (see channels.sql).
+-- videos refreshed and left stale, and the available videos' staleness at planning. One
+-- all-NULL row when the mart is empty (see channels.sql).
 select
     refresh_runs.run_id,
     refresh_runs.planned_at,

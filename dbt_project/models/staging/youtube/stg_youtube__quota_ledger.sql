@@ -21,6 +21,16 @@ renamed as (
         resource,
         coalesce(bucket, 'default') as bucket,
         units,
+        -- the chart a mostPopular request asked for (NULL in rows written before the ledger
+        -- kept the request)
+        case
+            when resource = 'most_popular_videos'
+                then {{ json_text('request', ['regionCode']) }}
+        end as chart_region_code,
+        case
+            when resource = 'most_popular_videos' and request is not null
+                then coalesce({{ json_text('request', ['videoCategoryId']) }}, '0')
+        end as chart_category_id,
         http_status,
         reason as error_reason,
         -- no answer (NULL) or an HTTP error; 304 Not Modified is an answer
