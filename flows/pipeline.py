@@ -94,12 +94,14 @@ def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
     retry_condition_fn=_worth_retrying,
     cache_policy=NO_CACHE,
 )
-def extract_task(run_id: str, mode: str = "full") -> dict[str, Any]:
+def extract_task(
+    run_id: str, mode: str = "full", refresh_policy: dict[str, float] | None = None
+) -> dict[str, Any]:
     """Land the API's answers in raw_youtube; a retry resumes the same run (no duplicates)."""
     logger = get_run_logger()
     settings = Settings.from_env()
     conn = database.resolve()
-    result = run_extract(settings, conn, run_id=run_id, mode=mode)
+    result = run_extract(settings, conn, run_id=run_id, mode=mode, **(refresh_policy or {}))
     logger.info(result.summary())
     for failure in result.failures:
         logger.error(failure)
@@ -185,14 +187,19 @@ def pipeline(
     mode: str = "full",
     full_refresh: bool = False,
     retention_days: float | None = retention.DEFAULT_KEEP_DAYS,
+    refresh_policy: dict[str, float] | None = None,
 ) -> dict[str, Any] | State:
     """Extract (``full``: the daily crawl; ``stats``: the hourly refresh), then build and
     test the warehouse; a clean ``full`` run then compacts raw rows the marts consumed more
-    than ``retention_days`` ago (``None``: never)."""
+    than ``retention_days`` ago (``None``: never). ``refresh_policy``: refresh planner
+    settings for this run instead of their ``YOUTUBE_*`` variables, by name (e.g.
+    ``{"refresh_floor_hours": 12}``; the names and defaults are ``PLANNER_SETTINGS``' in
+    ``extract/settings.py``, listed in the README)."""
     logger = get_run_logger()
     if mode not in MODES:
         raise ConfigError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
-    Settings.from_env()  # a configuration error fails the run at once, before any task
+    # a configuration error fails the run at once, before any task
+    Settings.from_env().with_policy(**(refresh_policy or {}))
     started = time.monotonic()
     run_id = new_run_id()
     conn = database.resolve()
@@ -201,7 +208,7 @@ def pipeline(
         logger.info("another pipeline run holds the warehouse: waiting for it to finish")
 
     with database.pipeline_lock(conn, on_wait=waiting):
-        extract_state = extract_task(run_id, mode, return_state=True)
+        extract_state = extract_task(run_id, mode, refresh_policy, return_state=True)
         lost = _database_lost(extract_state)
         if lost is None:
             extracted = extract_state.result()

@@ -81,7 +81,8 @@ def test_hourly_stats_run_refreshes_statistics_and_keeps_playlists(pipeline_env,
     stats_rows = query(warehouse, "select count(*) from marts.video_stats")[0][0]
     pipeline_env.clock.advance(timedelta(hours=1))
 
-    hourly = pipeline(mode="stats", return_state=True)
+    # a planner setting replaced for this run only, as the Prefect UI's custom run does
+    hourly = pipeline(mode="stats", refresh_policy={"refresh_floor_hours": 12}, return_state=True)
 
     assert hourly.is_completed(), hourly.message
     daily_units = daily.result()["extract"]["units_spent"]
@@ -98,6 +99,12 @@ def test_hourly_stats_run_refreshes_statistics_and_keeps_playlists(pipeline_env,
         (hourly_run,),
     )[0]
     assert refreshed > 0
+    (floor,) = query(
+        warehouse,
+        "select config->>'refresh_floor_hours' from raw_youtube.extract_runs where run_id = %s",
+        (hourly_run,),
+    )[0]
+    assert float(floor) == 12
     assert query(warehouse, "select count(*) from marts.video_stats")[0][0] >= (
         stats_rows + refreshed
     )
@@ -189,3 +196,8 @@ def test_configuration_errors_are_not_retried(pipeline_env, monkeypatch) -> None
     assert state.is_failed()
     assert "YOUTUBE_API_KEY" in state.message
     assert time.monotonic() - started < 8
+
+    monkeypatch.setenv("YOUTUBE_API_KEY", "emulator-key")
+    state = pipeline(mode="stats", refresh_policy={"refresh_floor_hour": 12}, return_state=True)
+    assert state.is_failed()
+    assert "unknown refresh planner setting(s) refresh_floor_hour" in state.message
