@@ -236,10 +236,17 @@ def pipeline(
     if retained is not None and not retained.is_completed():
         problems.append(f"raw retention failed: {retained.message}")
     publish_dir = os.environ.get(PUBLISH_DIR_ENV)
+    published = None
     if publish_dir and built["success"]:
-        publish_task(publish_dir)
+        skipped = publish.skip_reason(mode)
+        if skipped is None:
+            publish_task(publish_dir)
+            published = {"published": True, "seconds": publish.last_seconds()}
+        else:
+            logger.warning(skipped)
+            published = {"published": False, "skipped": skipped}
     summary = run_summary.summarize(
-        run_id, mode, extracted, built, problems, time.monotonic() - started
+        run_id, mode, extracted, built, problems, time.monotonic() - started, published
     )
     _record(summary)
     if problems:

@@ -5,8 +5,10 @@ commits no connection details: :func:`build` hands them to Evidence as
 ``EVIDENCE_SOURCE__warehouse__<option>`` environment variables, which Evidence 39 merges over
 ``reports/sources/warehouse/connection.yaml``. ``evidence sources`` extracts each source query
 to parquet, ``evidence build`` renders a static site into ``reports/build`` (every page
-prerendered, one per video, playlist and channel included, so any static server can publish
-it: ``flows/site_server.py`` does for ``ytw reports --serve``).
+prerendered; one page per kind of entity, which reads the video, playlist or channel id from
+its address in the browser, so the build does not grow with the warehouse and any static
+server that answers byte ranges can publish it: ``flows/site_server.py`` does for ``ytw
+reports --serve``).
 
 npm and Evidence run through ``flows/npm.py``: telemetry off in every process started here
 (``SEND_ANONYMOUS_USAGE_STATS=no``, ``DO_NOT_TRACK=1``, and ``reports/evidence.settings.json``,

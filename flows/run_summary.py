@@ -28,7 +28,10 @@ def summarize(
     built: dict[str, Any] | None,
     problems: list[str],
     seconds: float,
+    published: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """``published``: the site publish after the run, when one was due (``published``,
+    ``seconds``, or ``skipped``: why not)."""
     built = built or {}
     nodes = built.get("nodes", [])
     return {
@@ -67,6 +70,7 @@ def summarize(
             ],
         },
         "problems": problems,
+        "publish": published,
     }
 
 
@@ -141,9 +145,16 @@ def markdown(summary: dict[str, Any]) -> str:
         lines += ["", *[f"- {_cell(f)}" for f in dbt["failures"]]]
     else:
         lines.append("No model or test failed.")
-    notices = ext.get("notices") or []
+    notices = list(ext.get("notices") or [])
+    published = summary.get("publish") or {}
+    if published.get("skipped"):
+        notices.append(published["skipped"])
     if notices:
         lines += ["", "## Skipped (not failures)", "", *[f"- {_cell(n)}" for n in notices]]
+    if published.get("published"):
+        seconds = published.get("seconds")
+        took = f" in {seconds:.0f} s" if seconds is not None else ""
+        lines += ["", f"Reports and dbt docs published{took}."]
     return "\n".join(lines) + "\n"
 
 

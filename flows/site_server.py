@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from flows.npm import ReportsError
@@ -52,6 +54,59 @@ class _SiteHandler(SimpleHTTPRequestHandler):
                 return str(html)
         return str(fs_path)
 
+    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+        moved = legacy_location(self.path)
+        if moved is None:
+            super().do_GET()
+            return
+        self.send_response(301)
+        self.send_header("Location", moved)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def send_head(self) -> Any:
+        """Files as the stdlib serves them, and a single byte range of one (``Range:
+        bytes=a-b``, ``a-``, ``-n``) as 206 Partial Content: DuckDB-Wasm reads a page's
+        parquet files by ranges (footer, then the row groups its query needs), so a page
+        fetches only the part of a large file it shows."""
+        wanted = _byte_range(self.headers.get("Range"))
+        path = Path(self.translate_path(self.path))
+        if wanted is None or not path.is_file():
+            return super().send_head()
+        size = path.stat().st_size
+        start, end = wanted
+        if start is None:  # the last `end` bytes
+            start, end = max(0, size - (end or 0)), size - 1
+        end = size - 1 if end is None else min(end, size - 1)
+        if start >= size or start > end:
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        body = path.open("rb")
+        body.seek(start)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.end_headers()
+        self._left = end - start + 1
+        return body
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        left = getattr(self, "_left", None)
+        if left is None:
+            super().copyfile(source, outputfile)
+            return
+        self._left = None
+        while left > 0:
+            chunk = source.read(min(left, 64 * 1024))
+            if not chunk:
+                break
+            outputfile.write(chunk)
+            left -= len(chunk)
+
     def list_directory(self, path: str | os.PathLike[str]) -> None:
         self.send_error(404, "Not found")
         return None
@@ -63,6 +118,45 @@ class _SiteHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("%s - %s", self.address_string(), format % args)
+
+
+# Addresses of one entity's page before the site had one page per kind of entity
+# (/videos/<id>/): moved for good to /videos/video/?id=<id>, so old links keep working. The
+# compose stack's nginx (deploy/nginx.conf) has the same rules; the ids' shapes keep them off
+# the site's own folders (/playlists/monthly/, /videos/video/).
+LEGACY_PAGES = (
+    (re.compile(r"^/videos/([A-Za-z0-9_-]{11})/?$"), "/videos/video/?id={}"),
+    (
+        re.compile(r"^/playlists/((?:PL|UU|FL|LL|OL|RD)[A-Za-z0-9_-]{10,})/?$"),
+        "/playlists/playlist/?id={}",
+    ),
+    (re.compile(r"^/channels/(UC[A-Za-z0-9_-]{22})/?$"), "/channels/channel/?id={}"),
+)
+
+
+def legacy_location(path: str) -> str | None:
+    """Where an old entity address (``/videos/<id>/``...) moved; None for any other."""
+    address = urlsplit(path).path
+    for pattern, target in LEGACY_PAGES:
+        found = pattern.match(address)
+        if found:
+            return target.format(found.group(1))
+    return None
+
+
+def _byte_range(header: str | None) -> tuple[int | None, int | None] | None:
+    """``(start, end)`` of a single-range ``Range`` header (``start`` None: a suffix of
+    ``end`` bytes; ``end`` None: to the end); None when absent or not one byte range (the
+    whole file is served then, as RFC 9110 allows)."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    first, _, last = header[len("bytes=") :].strip().partition("-")
+    try:
+        if not first:
+            return None, int(last)
+        return int(first), int(last) if last else None
+    except ValueError:
+        return None
 
 
 class SiteServer(ThreadingHTTPServer):

@@ -67,5 +67,16 @@ export function monthLabel(value) {
 	return date.toLocaleDateString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
-// ECharts options for a time axis of daily values: ticks on whole days, never on hours.
-export const dailyAxis = { minInterval: 24 * 3600 * 1000 };
+/** Nov 2 (the day in UTC, as the marts count days). */
+export function monthDay(value) {
+	const date = asDate(value);
+	if (Number.isNaN(date.getTime())) return String(value);
+	return date.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+// ECharts options for a time axis of daily values: ticks on whole days, never on hours,
+// labelled with the date (Nov 2), not ECharts' bare day of the month.
+export const dailyAxis = {
+	minInterval: 24 * 3600 * 1000,
+	axisLabel: { formatter: monthDay, hideOverlap: true }
+};

@@ -12,6 +12,7 @@ tests/reports/test_reports_policy.py, the dbt docs in tests/flows/test_docs.py.
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -177,3 +178,19 @@ def test_the_policy_refuses_eval_foreign_requests_plugins_and_framing(
         assert "chart" not in framing.page.frames[1].content()
     finally:
         framing.close()
+
+
+def test_the_old_entity_addresses_move_as_the_python_server_moves_them() -> None:
+    """nginx's redirects of /videos/<id>/ (and playlists, channels) to the one page of their
+    kind are flows/site_server.py's LEGACY_PAGES, rule for rule."""
+    from flows.site_server import LEGACY_PAGES
+
+    rules = []
+    for words, children in servers()[REPORTS]:
+        if words[:2] == ["location", "~"]:
+            (target,) = [w[1] for w in directive(children, "return") if w[0] == "301"]
+            rules.append((words[2], target.replace("$1", "{}")))
+    assert rules == [(pattern.pattern, target) for pattern, target in LEGACY_PAGES]
+    # and they keep off the site's own pages
+    for path in ("/videos/video/", "/playlists/monthly/", "/channels/channel/"):
+        assert not any(re.match(pattern, path) for pattern, _ in rules), path

@@ -42,3 +42,31 @@ def test_publish_replaces_both_sites(
     manifest = json.loads((out / "docs" / "manifest.json").read_text())
     assert any(k.startswith("model.tubewarehouse.") for k in manifest["nodes"])
     assert '"nodes"' in (out / "docs" / "index.html").read_text()
+    assert publish.last_seconds() is not None  # each publish's time is kept
+
+
+def test_a_publish_too_slow_for_the_hour_leaves_it_to_the_daily_crawl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows import run_summary
+
+    monkeypatch.setenv("TUBEWAREHOUSE_HOME", str(tmp_path))
+    assert publish.skip_reason("stats") is None  # never published yet
+    (tmp_path / publish.TIMING_FILE).write_text(json.dumps({"seconds": 120.0}))
+    assert publish.skip_reason("stats") is None  # fits the hour
+    (tmp_path / publish.TIMING_FILE).write_text(json.dumps({"seconds": 1500.0}))
+    why = publish.skip_reason("stats")
+    assert why is not None and "took 25 min" in why and "daily crawl republishes" in why
+    assert publish.skip_reason("full") is None
+    (tmp_path / publish.TIMING_FILE).write_text("not json")
+    assert publish.skip_reason("stats") is None  # an unreadable record does not stop it
+
+    extracted = {"status": "succeeded", "notices": []}
+    summary = run_summary.summarize(
+        "r1", "stats", extracted, None, [], 1.0, {"published": False, "skipped": why}
+    )
+    assert why in run_summary.markdown(summary)
+    summary = run_summary.summarize(
+        "r1", "full", extracted, None, [], 1.0, {"published": True, "seconds": 95.0}
+    )
+    assert "Reports and dbt docs published in 95 s." in run_summary.markdown(summary)

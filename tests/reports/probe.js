@@ -53,6 +53,12 @@
           } : null,
         })),
         xAxisType: (option.xAxis || [])[0] ? option.xAxis[0].type : null,
+        // what the x axis writes under each data point's x value (a time axis' labels)
+        xLabels: (option.xAxis || [])[0] && typeof option.xAxis[0].axisLabel?.formatter === 'function'
+          ? [...new Set(option.series.flatMap((s) => (s.data || []).map((d) => (Array.isArray(d) ? d[0] : null))))]
+              .filter((x) => x !== null && x !== undefined)
+              .map((x) => option.xAxis[0].axisLabel.formatter(x instanceof Date ? x.getTime() : x))
+          : null,
         yAxisType: (option.yAxis || [])[0] ? option.yAxis[0].type : null,
         yCategories: (option.yAxis || [])[0] ? option.yAxis[0].data || null : null,
         xCategories: (option.xAxis || [])[0] ? option.xAxis[0].data || null : null,

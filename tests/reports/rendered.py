@@ -7,6 +7,7 @@ Python, so tests can say what a number must look like on the page.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -64,6 +65,16 @@ class RenderedPage:
         self.tab.wait_until(f"__tw.dropdownShows({args}) && ({ready})")
         assert self.tab.log.problems() == [], (self.path, self.tab.log.problems())
 
+    def type_into(self, title: str, text: str, *, ready: str) -> None:
+        """Type ``text`` into the Evidence TextInput titled ``title``, as a user would, and
+        wait for the page's queries to redraw it."""
+        field = self.tab.page.locator(
+            f"xpath=//span[normalize-space()={json.dumps(title)}]/following-sibling::input"
+        )
+        assert field.count() == 1, f"no text input {title!r} on {self.path}"
+        field.fill(text)
+        self.tab.wait_until(ready)
+
     def tooltip(self, chart_heading: str, series: int, index: int) -> dict[str, Any] | None:
         return self.eval(f"__tw.tooltip({chart_heading!r}, {series}, {index})")
 
@@ -73,7 +84,7 @@ def open_page(tab: Tab, base_url: str, path: str, artifacts: Path, *, ready: str
     cleanly: no console error, no failed request, no request leaving 127.0.0.1."""
     tab.goto(base_url + path, ready=ready)
     tab.evaluate(PROBE_JS)
-    name = path.strip("/").replace("/", "_") or "index"
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", path.strip("/")).strip("_") or "index"
     tab.screenshot(artifacts / f"{name}.png", full_page=True)
     assert tab.log.problems() == [], (path, tab.log.problems())
     assert tab.log.requests, path

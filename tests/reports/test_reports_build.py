@@ -27,7 +27,7 @@ import yaml
 from extract.database import ConnectionInfo
 from extract.load import RawStore
 from flows import children, npm, reports, transform
-from flows.site_server import DEFAULT_URL, SiteServer, serve
+from flows.site_server import DEFAULT_URL, SiteServer, legacy_location, serve
 from tests.conftest import create_database, execute
 from tests.reports.conftest import Marts
 
@@ -69,6 +69,7 @@ def same_number(a: float | None, b: float | None) -> bool:
 @pytest.mark.slow
 def test_site_has_every_page(built_site: Path) -> None:
     pages = ("", "playlists", "playlists/monthly", "trending", "videos", "channels", "freshness")
+    pages += ("videos/video", "playlists/playlist", "channels/channel")
     for page in pages:
         html = (built_site / page / "index.html").read_text(encoding="utf-8")
         assert "tubewarehouse" in html, page
@@ -113,7 +114,7 @@ def test_build_fetches_nothing_remote_at_page_load(built_site: Path) -> None:
     resource_attr = re.compile(r"<(?:link|script|img|iframe|source|video|audio)\b[^>]*>", re.I)
     offenders: list[str] = []
     pages = list(built_site.rglob("*.html"))
-    assert len(pages) > 10
+    assert len(pages) >= 10
     for page in pages:
         for tag in resource_attr.findall(page.read_text(encoding="utf-8")):
             offenders += [f"{page.name}: {u}" for u in remote.findall(tag)]
@@ -147,10 +148,9 @@ def test_empty_warehouse_builds_pages_that_say_what_to_run(pg_cluster: Connectio
         assert message in html, page
         assert "make demo" in html, page
     assert "Total views per playlist" not in (site / "playlists" / "index.html").read_text()
-    # the templated pages still build (a static build fails on a route it never reached)
-    for folder in ("videos", "playlists", "channels"):
-        html = (site / folder / "none" / "index.html").read_text(encoding="utf-8")
-        assert "in the warehouse." in html, folder
+    # the one page of each kind of entity builds too (it reads its id in the browser)
+    for page in ("videos/video", "playlists/playlist", "channels/channel"):
+        assert (site / page / "index.html").is_file(), page
 
 
 @pytest.mark.slow
@@ -195,6 +195,7 @@ def test_connection_reaches_evidence_through_environment_only() -> None:
         "marts.refresh_runs",
         "marts.regions",
         "marts.trending_charts_latest",
+        "marts.trending_charts_missing",
         "marts.trending_daily_charts",
         "marts.trending_daily_regions",
         "marts.trending_summary",
@@ -260,7 +261,12 @@ def test_every_page_is_a_dbt_exposure_on_the_marts_it_reads() -> None:
         refs = {re.fullmatch(r"ref\('(\w+)'\)", d).group(1) for d in by_page[name]["depends_on"]}
         assert refs == marts, name
         route = "/" + str(page.relative_to(PAGES).with_suffix("")).removesuffix("index")
-        route = re.sub(r"\[(\w+)\]", r"{\1}", route).rstrip("/") + "/"
+        route = route.rstrip("/") + "/"
+        # the page of one video, playlist or channel names its id parameter
+        entity = {"videos/video": "video_id", "playlists/playlist": "playlist_id"}
+        entity["channels/channel"] = "channel_id"
+        if route.strip("/") in entity:
+            route += f"?id={{{entity[route.strip('/')]}}}"
         assert by_page[name]["url"] == DEFAULT_URL + route.lstrip("/"), name
 
 
@@ -429,6 +435,65 @@ def test_serve_answers_404_and_lists_no_folders(site_server: SiteServer) -> None
     assert get(site_server, "/empty-folder/")[0] == 404
     assert get(site_server, "/_app/")[0] == 404
     assert get(site_server, "/../../etc/passwd")[0] == 404
+
+
+def _get_range(server: SiteServer, path: str, byte_range: str) -> tuple[int, dict[str, str], bytes]:
+    host, port = server.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        conn.request("GET", path, headers={"Range": byte_range})
+        response = conn.getresponse()
+        headers = {key.lower(): value for key, value in response.getheaders()}
+        return response.status, headers, response.read()
+    finally:
+        conn.close()
+
+
+def test_serve_answers_byte_ranges_as_duckdb_wasm_asks_for_them(
+    site_server: SiteServer, fake_site: Path
+) -> None:
+    """A page reads its parquet files by ranges (the footer, then the row groups it needs)."""
+    data = bytes(range(256)) * 40  # 10,240 bytes
+    (fake_site / "data.parquet").write_bytes(data)
+    status, headers, body = _get_range(site_server, "/data.parquet", "bytes=100-199")
+    assert (status, body) == (206, data[100:200])
+    assert headers["content-range"] == "bytes 100-199/10240"
+    assert headers["content-length"] == "100"
+    assert _get_range(site_server, "/data.parquet", "bytes=-8")[2] == data[-8:]  # the footer
+    assert _get_range(site_server, "/data.parquet", "bytes=10000-")[2] == data[10000:]
+    assert _get_range(site_server, "/data.parquet", "bytes=10000-99999")[2] == data[10000:]
+    status, headers, _ = _get_range(site_server, "/data.parquet", "bytes=20000-")
+    assert status == 416 and headers["content-range"] == "bytes */10240"
+    # no range, or several: the whole file
+    assert get(site_server, "/data.parquet")[:3:2] == (200, data)
+    assert _get_range(site_server, "/data.parquet", "bytes=0-1,5-6")[:3:2] == (200, data)
+
+
+def test_serve_moves_the_old_entity_addresses_to_their_page(site_server: SiteServer) -> None:
+    """Before one page per kind of entity, each video had /videos/<id>/: old links still work."""
+    for old, new in (
+        ("/videos/dQw4w9WgXcQ/", "/videos/video/?id=dQw4w9WgXcQ"),
+        ("/videos/dQw4w9WgXcQ", "/videos/video/?id=dQw4w9WgXcQ"),
+        (
+            "/playlists/PLrAXtmErZgOeiKm4sgNOknGvNjby9efdf/",
+            "/playlists/playlist/?id=PLrAXtmErZgOeiKm4sgNOknGvNjby9efdf",
+        ),
+        (
+            "/playlists/UU38IQsAvIsxxjztdMZQtwHA/",
+            "/playlists/playlist/?id=UU38IQsAvIsxxjztdMZQtwHA",
+        ),
+        ("/channels/UC38IQsAvIsxxjztdMZQtwHA/", "/channels/channel/?id=UC38IQsAvIsxxjztdMZQtwHA"),
+    ):
+        status, headers, _ = get(site_server, old)
+        assert (status, headers["location"]) == (301, new), old
+    # the site's own pages are not entity addresses
+    for path in (
+        "/videos/video/",
+        "/playlists/monthly/",
+        "/channels/channel/",
+        "/channels/detail/",
+    ):
+        assert legacy_location(path) is None, path
 
 
 def test_serve_refuses_a_folder_without_a_build(tmp_path: Path) -> None:

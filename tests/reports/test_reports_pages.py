@@ -62,17 +62,39 @@ def points(series: dict) -> list[tuple]:
 # --- the site as a whole ------------------------------------------------------------------
 
 
-def test_every_video_playlist_and_channel_has_a_built_page(built_site: Path, marts: Marts) -> None:
-    for folder, sql in (
-        ("videos", "select video_id from marts.videos"),
-        ("playlists", "select playlist_id from marts.playlists"),
-        ("channels", "select channel_id from marts.channels"),
+def test_one_page_per_kind_of_entity_whatever_the_warehouse_holds(built_site: Path) -> None:
+    """Videos, playlists and channels each have one page, which reads the id from its URL
+    (``?id=``): the build does not grow with the warehouse."""
+    for folder, pages in (
+        ("videos", {"video"}),
+        ("playlists", {"playlist", "monthly"}),
+        ("channels", {"channel"}),
     ):
-        ids = {row[0] for row in marts.rows(sql)}
         built = {p.parent.name for p in (built_site / folder).glob("*/index.html")}
-        assert ids and ids <= built, (folder, sorted(ids - built))
-        # no page for an id the warehouse does not have (monthly is a page of its own)
-        assert built - ids <= {"monthly"}, (folder, sorted(built - ids))
+        assert built == pages, (folder, sorted(built))
+
+
+def test_every_page_says_when_its_data_was_captured(
+    visit: Callable[[str], RenderedPage], marts: Marts, filled: FilledWarehouse
+) -> None:
+    at = marts.value("select max(last_captured_at) at time zone 'UTC' from marts.channels")
+    expected = f"Data as of {at:%b} {at.day}, {at:%Y %H:%M} UTC, the pipeline's latest capture."
+    channel_id = marts.value("select min(channel_id) from marts.channels")
+    playlist_id = marts.value("select min(playlist_id) from marts.playlists")
+    for path in (
+        "/",
+        "/trending/",
+        "/freshness/",
+        "/playlists/",
+        "/playlists/monthly/",
+        f"/playlists/playlist/?id={playlist_id}",
+        "/channels/",
+        f"/channels/channel/?id={channel_id}",
+        "/videos/",
+        f"/videos/video/?id={filled.hostile_video}",
+    ):
+        page = visit(path)
+        assert page.eval("document.querySelector('[data-captured]')?.innerText") == expected, path
 
 
 # --- overview -------------------------------------------------------------------------------
@@ -138,6 +160,10 @@ def test_overview_charts_daily_gains_per_channel(
             for x, y in points(series)
         }
         assert expected and shown == expected, heading
+        # the days are labelled with their date, not a bare day of the month
+        days = sorted({stats_date for _, stats_date, _ in expected})
+        labels = {f"{d:%b} {d.day}" for d in days}
+        assert set(chart["xLabels"]) == labels, (heading, chart["xLabels"])
 
 
 def test_overview_ranks_the_last_7_days_top_videos(
@@ -161,7 +187,7 @@ def test_overview_ranks_the_last_7_days_top_videos(
     assert [
         (r["Video"], r["Channel"], r["Views gained (7 days)"], r["Total views"], r["__link"])
         for r in rows
-    ] == [(t, c, gain(g), compact(v), f"/videos/{i}/") for t, c, g, v, i in expected]
+    ] == [(t, c, gain(g), compact(v), f"/videos/video/?id={i}") for t, c, g, v, i in expected]
 
 
 # --- playlists ------------------------------------------------------------------------------
@@ -199,7 +225,7 @@ def test_playlist_ranking_is_sorted_by_total_views_searchable_and_sortable(
     top = expected[0]
     assert table["rows"][0]["Views gained (30 days)"] == gain(top[6])
     assert table["rows"][0]["__link"] in {
-        f"/playlists/{row[7]}/" for row in expected if row[2] == top[2]
+        f"/playlists/playlist/?id={row[7]}" for row in expected if row[2] == top[2]
     }
 
     # sortable: a click on "Total views" sorts it ascending (the visible table's header: the
@@ -242,7 +268,7 @@ def test_playlist_page_charts_each_video_with_a_dashed_average_and_escaped_toolt
 ) -> None:
     assert filled.hostile_video
     playlist_id = _playlist_with(marts, filled.hostile_video)
-    page = visit(f"/playlists/{playlist_id}/")
+    page = visit(f"/playlists/playlist/?id={playlist_id}")
     title, count_videos, total_views, avg_views = marts.one(
         "select title, count_videos, total_views, avg_views from marts.playlists "
         "where playlist_id = %s",
@@ -288,7 +314,7 @@ def test_playlist_page_charts_each_video_with_a_dashed_average_and_escaped_toolt
     )
     rows = page.table("Videos")["rows"]
     assert [(r["#"], r["Video"], r["Views"], r["__link"]) for r in rows] == [
-        (str(p + 1), t, compact(v), f"/videos/{i}/") for p, t, v, i in items
+        (str(p + 1), t, compact(v), f"/videos/video/?id={i}") for p, t, v, i in items
     ]
 
 
@@ -323,13 +349,13 @@ def test_playlist_page_shows_its_months(
 ) -> None:
     assert filled.hostile_video
     playlist_id = _playlist_with(marts, filled.hostile_video)
-    _assert_monthly_charts(visit(f"/playlists/{playlist_id}/"), marts, playlist_id)
+    _assert_monthly_charts(visit(f"/playlists/playlist/?id={playlist_id}"), marts, playlist_id)
 
 
 def test_emptied_playlist_says_it_is_empty_instead_of_blank_charts(
     visit: Callable[[str], RenderedPage], filled: FilledWarehouse
 ) -> None:
-    page = visit(f"/playlists/{filled.emptied_playlist}/")
+    page = visit(f"/playlists/playlist/?id={filled.emptied_playlist}")
     text = page.text()
     assert "No video to chart. The playlist is empty." in text
     assert "The playlist is empty: it lists no video at its latest crawl." in text
@@ -401,7 +427,16 @@ def _chart_rows(page: RenderedPage) -> list[tuple]:
 
 def _expected_chart(marts: Marts, region: str, category: str = "0") -> list[tuple]:
     return [
-        (str(rank), title, channel, compact(views), str(hours), str(best), str(n), f"/videos/{v}/")
+        (
+            str(rank),
+            title,
+            channel,
+            compact(views),
+            str(hours),
+            str(best),
+            str(n),
+            f"/videos/video/?id={v}",
+        )
         for rank, title, channel, views, hours, best, n, v in marts.rows(
             LATEST_CHART, (region, category)
         )
@@ -504,7 +539,7 @@ def test_video_page_shows_history_gains_and_trending_with_the_title_as_text(
     visit: Callable[[str], RenderedPage], marts: Marts, filled: FilledWarehouse
 ) -> None:
     video_id = filled.hostile_video
-    page = visit(f"/videos/{video_id}/")
+    page = visit(f"/videos/video/?id={video_id}")
     assert page.text("h1") == HOSTILE_TITLE
     views, likes, comments = marts.one(
         "select view_count, like_count, comment_count from marts.videos where video_id = %s",
@@ -544,9 +579,9 @@ def test_video_page_shows_history_gains_and_trending_with_the_title_as_text(
 def test_video_pages_format_huge_numbers_and_flag_deleted_videos(
     visit: Callable[[str], RenderedPage], filled: FilledWarehouse
 ) -> None:
-    page = visit(f"/videos/{filled.huge_video}/")
+    page = visit(f"/videos/video/?id={filled.huge_video}")
     assert page.big_value("Views")["value"] == compact(HUGE_VIEWS) == "5.0B"
-    page = visit(f"/videos/{filled.deleted_video}/")
+    page = visit(f"/videos/video/?id={filled.deleted_video}")
     assert "This video is no longer available (deleted, or made private)." in page.text()
 
 
@@ -557,7 +592,7 @@ def test_channel_page_shows_its_numbers_and_daily_gains(
         "select channel_id, title, subscriber_count, view_count, video_count "
         "from marts.channels order by view_count desc limit 1"
     )
-    page = visit(f"/channels/{channel_id}/")
+    page = visit(f"/channels/channel/?id={channel_id}")
     assert page.text("h1") == title
     assert page.big_value("Subscribers")["value"] == compact(subscribers)
     assert page.big_value("Views")["value"] == compact(views)
@@ -578,25 +613,81 @@ def test_channel_page_shows_its_numbers_and_daily_gains(
     assert (row["Video"], row["Views"]) == (first[0], compact(first[1]))
 
 
-def test_index_pages_list_every_video_and_channel(
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        ("/videos/video/?id=noSuchVid01", "No video noSuchVid01 in the warehouse."),
+        (
+            "/playlists/playlist/?id=PLnoSuchPlaylist",
+            "No playlist PLnoSuchPlaylist in the warehouse.",
+        ),
+        ("/channels/channel/?id=UCnoSuchChannel", "No channel UCnoSuchChannel in the warehouse."),
+        ("/videos/video/", "No video id in this address."),
+        ("/videos/video/?id=%3Cb%3Ex%3C%2Fb%3E", "No video id in this address."),
+    ],
+)
+def test_an_id_the_warehouse_does_not_have_says_so(
+    visit: Callable[[str], RenderedPage], path: str, says: str
+) -> None:
+    """A deep link to a video, playlist or channel that is not (or no longer) in the
+    warehouse opens a clear "not found", never a blank chart or an empty table."""
+    page = visit(path)
+    assert says in page.text()
+    assert page.charts() == [] and page.tables() == [] and page.big_values() == []
+
+
+def test_a_deep_link_opens_the_entity_and_links_move_between_entities(
     visit: Callable[[str], RenderedPage], marts: Marts
 ) -> None:
+    """Opened directly from its address, a video's page shows that video; following its
+    channel link (in the browser, no reload) shows the channel, and the old address of a video
+    page still leads to it."""
+    video_id, title, channel_id, channel = marts.one(
+        "select video_id, videos.title, videos.channel_id, channels.title from marts.videos "
+        "inner join marts.channels using (channel_id) "
+        "where is_available order by videos.view_count desc, video_id limit 1"
+    )
+    page = visit(f"/videos/video/?id={video_id}")
+    assert page.text("h1") == title
+    page.eval(f"document.querySelector('a[href=\"/channels/channel/?id={channel_id}\"]').click()")
+    page.tab.wait_until(f"location.search === '?id={channel_id}' && ({RENDERED})")
+    shown = eventually(lambda: page.text("h1"), lambda text: text == channel)
+    assert shown == channel
+    page = visit(f"/videos/{video_id}/")  # the address before one page per kind of entity
+    assert page.eval("location.pathname + location.search") == f"/videos/video/?id={video_id}"
+    assert page.text("h1") == title
+
+
+def test_index_pages_list_every_video_and_channel(
+    visit: Callable[[str], RenderedPage], marts: Marts, filled: FilledWarehouse
+) -> None:
     page = visit("/videos/")
-    top = marts.one(
+    total = marts.value("select count(*) from marts.videos")
+    top = marts.rows(
         "select title, view_count, video_id from marts.videos "
-        "order by view_count desc nulls last, video_id limit 1"
+        "order by view_count desc nulls last, video_id limit 100"
     )
-    row = page.table("Videos")["rows"][0]
-    assert (row["Video"], row["Views"], row["__link"]) == (
-        top[0],
-        compact(top[1]),
-        f"/videos/{top[2]}/",
-    )
-    count = marts.value("select count(*) from marts.videos")
-    assert page.eval("document.querySelectorAll('a.hidden[href^=\"/videos/\"]').length") in (
-        0,  # the crawl links exist only while building
-        count,
-    )
+    table = page.table("Videos")
+    # the 100 most viewed, 25 a table page, each linking to its page
+    assert [(r["Video"], r["Views"], r["__link"]) for r in table["rows"]] == [
+        (t, compact(v), f"/videos/video/?id={i}") for t, v, i in top[: len(table["rows"])]
+    ]
+    assert table["rows"]
+    assert f"{total:,} videos in the warehouse; showing the 100 most viewed matches" in page.text()
+
+    # a search finds any video, by title or by id
+    hostile_id = filled.hostile_video
+    assert hostile_id is not None
+    page.type_into("Search videos", hostile_id, ready=RENDERED)
+    rows = eventually(lambda: page.table("Videos")["rows"], lambda rows: len(rows) == 1, timeout=30)
+    assert [(r["Video"], r["__link"]) for r in rows] == [
+        (HOSTILE_TITLE, f"/videos/video/?id={hostile_id}")
+    ]
+    word = "zzz-no-such-title"
+    page.type_into("Search videos", word, ready=RENDERED)
+    eventually(lambda: page.text(), lambda text: "No video matches this search." in text)
+    assert "No video matches this search." in page.text()
+
     page = visit("/channels/")
     shown = {r["Channel"] for r in page.table("Channels")["rows"]}
     assert shown == {row[0] for row in marts.rows("select title from marts.channels")}
