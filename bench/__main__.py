@@ -24,7 +24,7 @@ from typing import Any
 from bench.common import RESULTS, machine_line
 
 # In the order they run: the cheap ones first.
-BENCHES = ("quota", "landing", "storage", "e2e", "dbt_scale", "dbt_incremental")
+BENCHES = ("quota", "landing", "storage", "e2e", "dbt_scale", "dbt_incremental", "refresh")
 
 
 def run(names: list[str], results: Path, smoke: bool, extra: list[str]) -> dict[str, int]:
@@ -217,6 +217,18 @@ def _rows_storage(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     ]
 
 
+def _rows_refresh(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """The refresh planner's rows (``bench.refresh.table_rows``), its items numbered inside."""
+    from bench.refresh import table_rows
+
+    rows = []
+    item = ""
+    for number, (label, measure, result, target) in enumerate(table_rows(r)):
+        item = label.split(" ")[0] if label else item
+        rows.append(("6 refresh" if number == 0 else "", f"({item}) {measure}", result, target))
+    return rows
+
+
 def render_table(results: dict[str, dict[str, Any]]) -> str:
     rows: list[tuple[str, str, str, str]] = []
     if "landing" in results:
@@ -228,6 +240,8 @@ def render_table(results: dict[str, dict[str, Any]]) -> str:
         rows += _rows_e2e(results["e2e"])
     if "storage" in results:
         rows += _rows_storage(results["storage"])
+    if "refresh" in results:
+        rows += _rows_refresh(results["refresh"])
     machine = next(
         (r["machine"] for r in results.values() if "cpu_model" in r.get("machine", {})), None
     )

@@ -39,9 +39,10 @@ And the **flat refresh's capacity**: the largest ``World.large(n)`` whose day (o
 at ``World.minimum_pages`` + 24 hourly runs of channels, uploads' first pages, charts and
 ⌈videos/50⌉ ``videos.list`` calls) fits the default bucket's 10,000 units, found by bisection
 on the world's own page counts; the planner's capacity is derived from the simulation (see
-``capacity``).
+``planner_capacity``).
 
-Run it as ``python -m bench.refresh`` (about 30 minutes on 2 cores); ``--smoke``: 2,000 videos,
+Run it as ``python -m bench.refresh`` (about 70 minutes on 2 cores: the 100,000-video
+simulation ~40, the 50,000-video end to end ~30); ``--smoke``: 2,000 videos,
 1 simulated day, 6 hours end to end, no interleaved builds. Results: a table on stdout and
 ``bench/results/refresh.json`` (not for ``--smoke``).
 """
@@ -691,17 +692,20 @@ def flat_capacity(limit: int, high: int, progress: Progress) -> dict[str, Any]:
     }
 
 
-def floor_met(sim: dict[str, Any]) -> bool:
-    """The planner's floor over the simulated days: p95 staleness ≤ 24 h over all hours, no
-    video ever more than 24 h + one run interval stale (the floor can only be checked run by
-    run), young videos fresh in ≥ 95 % of the hours, no quotaExceeded."""
+def floor_checks(sim: dict[str, Any]) -> dict[str, bool]:
+    """The planner's floor over the simulated days, check by check: p95 staleness ≤ 24 h over
+    all hours pooled and in every hour, no video ever more than 24 h + one run interval stale
+    (the floor can only be checked run by run), young videos fresh in ≥ 95 % of the hours, no
+    quotaExceeded."""
     st = sim["staleness"]
-    return (
-        st["over_all_hours"]["p95"] <= MAX_P95_STALENESS
-        and st["over_all_hours"]["max"] <= MAX_P95_STALENESS + Policy().run_interval_hours
-        and sim["young"]["share_of_hours"] >= MIN_YOUNG_SHARE
-        and sim["quota_exceeded"] == 0
-    )
+    return {
+        "p95_over_all_hours": st["over_all_hours"]["p95"] <= MAX_P95_STALENESS,
+        "p95_every_hour": st["hourly_p95"]["max"] <= MAX_P95_STALENESS,
+        "every_video_within_25h": st["over_all_hours"]["max"]
+        <= MAX_P95_STALENESS + Policy().run_interval_hours,
+        "young_hourly": sim["young"]["share_of_hours"] >= MIN_YOUNG_SHARE,
+        "no_quota_exceeded": sim["quota_exceeded"] == 0,
+    }
 
 
 def planner_capacity(
@@ -711,10 +715,11 @@ def planner_capacity(
     second: dict[str, Any] | None = None,
     second_videos: int = 0,
 ) -> dict[str, Any]:
-    """What the planner keeps, from the simulation: if it met the floor (``floor_met``), the
-    world scaled until its busiest day fills a bucket (the default bucket;
-    the stats bucket minus the planner's reserve). Every cost is taken as growing in
-    proportion to the videos, fixed costs (the charts) included: an underestimate.
+    """What the planner keeps, from the simulation: the world scaled until its busiest day
+    fills a bucket (the default bucket; the stats bucket minus the planner's reserve). Every
+    cost is taken as growing in proportion to the videos, fixed costs (the charts) included:
+    an underestimate. Whether the simulated days met the floor is said beside it
+    (``floor_checks``): the capacity holds only as far as they did.
 
     With ``second`` (a shorter simulation of another world size, ``second_videos``), also the
     two-point line through both sizes' busiest days per bucket, where it crosses the limit."""
@@ -723,26 +728,27 @@ def planner_capacity(
     scale_default = DEFAULT_LIMIT / per_day["default"]["max"]
     scale_stats = (STATS_LIMIT - reserve) / max(1, per_day["stats"]["max"])
     scale = min(scale_default, scale_stats)
-    met = floor_met(sim)
+    checks = floor_checks(sim)
     found: dict[str, Any] = {
         "method": "proportional: the simulated world scaled by the smallest of limit / the "
         "busiest day's units, per bucket",
-        "floor_met": met,
+        "floor_met": all(checks.values()),
+        "floor_checks": checks,
         "scale_default": scale_default,
         "scale_stats": scale_stats,
         "binding_bucket": "default" if scale_default <= scale_stats else "stats",
-        "world_videos": int(world_videos * scale) if met else 0,
-        "available_videos": int(available * scale) if met else 0,
+        "world_videos": int(world_videos * scale),
+        "available_videos": int(available * scale),
         "measured_world_videos": world_videos,
         "measured_available_videos": available,
     }
     if second and second_videos and second_videos != world_videos:
-        fit = {}
+        fit: dict[str, float | None] = {}
         for bucket, limit in (("default", DEFAULT_LIMIT), ("stats", STATS_LIMIT - reserve)):
             a, b = second["units_per_day"][bucket]["max"], per_day[bucket]["max"]
             slope = (b - a) / (world_videos - second_videos)
-            fit[bucket] = world_videos + (limit - b) / slope if slope > 0 else float("inf")
-        videos = min(fit.values())
+            fit[bucket] = world_videos + (limit - b) / slope if slope > 0 else None
+        videos = min(v for v in fit.values() if v is not None)
         found["two_point_fit"] = {
             "second_world_videos": second_videos,
             "world_videos_at_limit": fit,
@@ -1153,13 +1159,14 @@ def run_benchmark(
             "total_seconds": earlier.get("total_seconds"),
         }
         result["mode"] = sizes.mode
-        result["parameters"].update(
-            {
-                k: v
-                for k, v in dataclasses.asdict(sizes).items()
-                if k.startswith(("e2e", "flat", "build"))
-            }
-        )
+        if e2e:
+            result["parameters"].update(
+                {
+                    k: v
+                    for k, v in dataclasses.asdict(sizes).items()
+                    if k.startswith(("e2e", "flat", "build"))
+                }
+            )
         world = None
     else:
         progress(f"world of {sizes.videos:,} videos")
@@ -1183,6 +1190,16 @@ def run_benchmark(
         result["flat_capacity"] = earlier["flat_capacity"]
     else:
         result["flat_capacity"] = flat_capacity(DEFAULT_LIMIT, sizes.videos, progress)
+    if not e2e and earlier is not None and "end_to_end" in earlier:
+        result["end_to_end"] = earlier["end_to_end"]
+        sizes = dataclasses.replace(
+            sizes,
+            **{
+                k: earlier["parameters"][k]
+                for k in ("e2e_videos", "e2e_hours")
+                if k in earlier["parameters"]
+            },
+        )
     if e2e:
         result["end_to_end"] = end_to_end(admin, workdir, sizes, progress)
         window = START + timedelta(hours=sizes.e2e_hours)
@@ -1213,8 +1230,13 @@ def run_benchmark(
     result["capacity_ratio"] = kept / flat_kept if flat_kept else float("inf")
     result["targets"] = targets(result)
     result["meets_targets"] = all(t["ok"] for t in result["targets"].values())
-    result["machine"] = machine_facts(admin)
-    result["total_seconds"] = time.perf_counter() - started
+    if earlier is not None and not e2e:  # only the summaries recomputed: the earlier machine
+        result["machine"] = earlier["machine"]
+        result["total_seconds"] = earlier["total_seconds"]
+        result["summaries_recomputed"] = datetime.now(UTC).isoformat(timespec="seconds")
+    else:
+        result["machine"] = machine_facts(admin)
+        result["total_seconds"] = time.perf_counter() - started
     return result
 
 
@@ -1303,7 +1325,7 @@ def table_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             "3 young",
             "hours in which every video younger than 48 h got fresh counts (share of video-hours)",
             f"{_pct(sim['young']['share_of_hours'])} "
-            f"({_pct(sim['young']['share_of_video_hours'])})",
+            f"({100 * sim['young']['share_of_video_hours']:.3f} %)",
             f"≥ 95 %: {_ok(t['young_share_of_hours']['ok'])}",
         ),
     ]
@@ -1349,9 +1371,16 @@ def table_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     rows.append(
         (
             "5 capacity",
-            "available videos kept: planner (floor met, scaled to its binding bucket, "
-            f"{pc['binding_bucket']}) / flat hourly refresh (default bucket)",
-            f"{pc['available_videos']:,} / {fc['available_videos']:,} = {r['capacity_ratio']:.1f}×",
+            "available videos kept: planner (the simulated world scaled to its binding bucket, "
+            f"{pc['binding_bucket']}; floor met in the 30 days: "
+            + (
+                "yes"
+                if pc["floor_met"]
+                else "not every check: "
+                + ", ".join(k for k, v in pc["floor_checks"].items() if not v)
+            )
+            + ") / flat hourly refresh (default bucket)",
+            f"{pc['available_videos']:,} / {fc['available_videos']:,} = {r['capacity_ratio']:.2f}×",
             f"≥ 7×: {_ok(t['capacity_ratio']['ok'])}",
         )
     )
