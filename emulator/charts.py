@@ -28,8 +28,9 @@ from __future__ import annotations
 import math
 import random
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from emulator import corpus
 from emulator.clock import utc_second
@@ -72,7 +73,8 @@ def interleave(charts: list[list[str]]) -> list[str]:
 
 
 class ChartRankings:
-    """The hourly rankings of a world's charts, computed on demand; thread-safe.
+    """The hourly rankings of a world's charts, computed on demand; thread-safe. A chart's
+    hour holds only candidates published by the hour's start (``published``).
 
     With ``composite_general`` (the 2025 rule), a region's general chart is its category
     charts interleaved (``interleave``, in ``corpus.CHART_CATEGORIES`` order)."""
@@ -83,10 +85,13 @@ class ChartRankings:
         charts: dict[tuple[str, str], ChartSpec],
         *,
         composite_general: bool = False,
+        published: Mapping[str, datetime] | None = None,
     ) -> None:
         self.seed = seed
         self.charts = charts
         self.composite_general = composite_general
+        # when each candidate came out: a chart never holds a video not published yet
+        self.published = published or {}
         self._cache: dict[tuple[str, str, int], tuple[str, ...]] = {}
         self._lock = threading.Lock()
 
@@ -117,7 +122,9 @@ class ChartRankings:
                 ),
                 key=lambda pair: (-pair[0], pair[1]),
             )
-            cached = tuple(vid for _, vid in scored[: spec.size])
+            start = datetime.fromtimestamp(hour * 3600, UTC)
+            out = [vid for _, vid in scored if self.published.get(vid, start) <= start]
+            cached = tuple(out[: spec.size])
             with self._lock:
                 if len(self._cache) > 4096:
                     self._cache.clear()

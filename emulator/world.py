@@ -68,7 +68,10 @@ class World:
             for item in playlist.items
         }
         self._rankings = ChartRankings(
-            spec.seed, self.charts, composite_general=spec.chart_rule == "2025"
+            spec.seed,
+            self.charts,
+            composite_general=spec.chart_rule == "2025",
+            published={v.video_id: v.published_at for v in videos},
         )
 
     # ----------------------------------------------------------------- construction

@@ -5,7 +5,8 @@ videos' metadata it re-reads. Pure: a function of (state rows, now, budget, poli
 Policy (``Policy``, from the settings; every number a ``YOUTUBE_*`` variable):
 
 - ``young``: published less than ``refresh_young_hours`` (48) ago: every run;
-- ``charted``: in a mostPopular chart within ``refresh_charted_hours`` (2): every run;
+- ``charted``: in a mostPopular chart within ``refresh_charted_hours`` (2, plus half a run
+  interval of slack): every run;
 - ``new``: never captured: now;
 - ``fast``: views per hour between the last two captures (their real times, not row counts)
   above ``refresh_fast_views_per_hour`` (1,000): every ``floor x threshold / velocity`` hours,
@@ -174,7 +175,9 @@ class _Clock:
         return cls(
             now,
             now - policy.young_hours * HOUR,
-            now - policy.charted_hours * HOUR,
+            # half a run of slack: chart captures are whole seconds and runs a few seconds
+            # off the hour, so a chart N runs ago must not count or not by milliseconds
+            now - (policy.charted_hours + policy.run_interval_hours / 2) * HOUR,
             policy.run_interval_hours / 2 * HOUR,
             policy.floor_hours * HOUR,
             policy.recheck_hours * HOUR,

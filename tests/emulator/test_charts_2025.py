@@ -129,6 +129,19 @@ def test_the_default_chart_reranks_at_the_hour_with_its_parts(world_2025: World)
     assert later == interleave(parts)
 
 
+def test_a_chart_holds_no_video_published_after_its_hour(world_2025: World) -> None:
+    """Asked about an hour before some candidates came out (a benchmark's clock running up to
+    the world's date), a chart leaves them out and keeps its size from the others."""
+    newest = max(
+        world_2025.videos[v].published_at for v in world_2025.chart("US", MUSIC, FROZEN_AT)
+    )
+    at = newest.replace(minute=0, second=0, microsecond=0)  # that video's hour: not out yet
+    for category in (MUSIC, GAMING, MOVIES, "0"):
+        chart = world_2025.chart("US", category, at)
+        assert chart and all(world_2025.videos[v].published_at <= at for v in chart), category
+    assert len(world_2025.chart("US", MUSIC, at)) == len(world_2025.chart("US", MUSIC, FROZEN_AT))
+
+
 def test_interleave_skips_exhausted_charts_and_repeats() -> None:
     assert interleave([["a", "b", "c"], ["x"], ["y", "a", "z"]]) == ["a", "x", "y", "b", "c", "z"]
     assert interleave([]) == []

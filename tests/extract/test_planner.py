@@ -154,6 +154,18 @@ def test_young_and_charted_are_refreshed_every_run() -> None:
         now += H - timedelta(seconds=5)  # runs a little less than an hour apart
 
 
+def test_a_chart_counts_for_the_charted_hours_whatever_the_seconds() -> None:
+    """A chart two runs ago counts, a few seconds either way (capture times are whole
+    seconds, runs start a little off the hour); one three runs ago does not."""
+    for seconds in (-30, 0, 30):
+        states = [
+            video("two-runs", charted_hours_ago=2 + seconds / 3600, stale_hours=1),
+            video("three-runs", charted_hours_ago=3 + seconds / 3600, stale_hours=1),
+        ]
+        plan = plan_refresh(states, NOW, 10_000, 0, POLICY)
+        assert plan.chosen_ids == ["two-runs"], seconds
+
+
 def test_floor_is_met_when_the_budget_allows() -> None:
     states = [video(f"v{i:04}", stale_hours=24 + (i % 7)) for i in range(5000)]
     plan = plan_refresh(states, NOW, 10_000, 0, POLICY)
