@@ -24,7 +24,16 @@ from typing import Any
 from bench.common import RESULTS, machine_line
 
 # In the order they run: the cheap ones first.
-BENCHES = ("quota", "landing", "storage", "e2e", "dbt_scale", "dbt_incremental", "refresh")
+BENCHES = (
+    "quota",
+    "landing",
+    "storage",
+    "e2e",
+    "dbt_scale",
+    "dbt_incremental",
+    "refresh",
+    "reports",
+)
 
 
 def run(names: list[str], results: Path, smoke: bool, extra: list[str]) -> dict[str, int]:
@@ -229,6 +238,13 @@ def _rows_refresh(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def _rows_reports(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """The reports' publishing costs (``bench.reports.table_rows``)."""
+    from bench.reports import table_rows
+
+    return [("7 reports" if label else "", *rest) for label, *rest in table_rows(r)]
+
+
 def render_table(results: dict[str, dict[str, Any]]) -> str:
     rows: list[tuple[str, str, str, str]] = []
     if "landing" in results:
@@ -242,6 +258,8 @@ def render_table(results: dict[str, dict[str, Any]]) -> str:
         rows += _rows_storage(results["storage"])
     if "refresh" in results:
         rows += _rows_refresh(results["refresh"])
+    if "reports" in results:
+        rows += _rows_reports(results["reports"])
     machine = next(
         (r["machine"] for r in results.values() if "cpu_model" in r.get("machine", {})), None
     )

@@ -643,7 +643,9 @@ def run_benchmark(
             project = archive_project(build.project, folder)
         scheme = page_scheme(project)
         progress(f"{build.label} ({scheme} pages): evidence sources + build")
+        load_before = list(os.getloadavg())
         published = publish_site(project, conn, timeout)
+        published["load_average"] = {"before": load_before, "after": list(os.getloadavg())}
         progress(
             f"  sources {published['sources_seconds']:.0f} s, build "
             f"{published['build_seconds']:.0f} s"
@@ -730,7 +732,11 @@ def render_markdown(result: dict[str, Any]) -> str:
             f"| {_mb(run['site']['bytes'])} ({run['site']['files']:,}) "
             f"| {_mb(run['site']['parquet']['bytes'])} | "
             + " | ".join(
-                _mb(pages[name]["transferred_bytes"]) if name in pages else "–" for name in PAGES
+                f"{_mb(pages[name]['transferred_bytes'])} "
+                f"({_mb(pages[name]['gzip_estimate_bytes'])})"
+                if name in pages
+                else "–"
+                for name in PAGES
             )
             + " |"
         )

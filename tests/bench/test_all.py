@@ -13,4 +13,5 @@ def test_the_committed_results_render_as_one_table() -> None:
     table = render_table(results)
     for part in ("1 landing", "2 quota", "3 dbt", "4 end to end", "5 storage", "6 refresh"):
         assert f"| {part} |" in table, part
+    assert "| 7 reports |" in table
     assert "nan" not in table.lower()
