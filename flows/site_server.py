@@ -55,7 +55,10 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         return str(fs_path)
 
     def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
-        moved = legacy_location(self.path)
+        # an old address moves only when this site has no such page (an older build has)
+        moved = (
+            None if Path(self.translate_path(self.path)).exists() else legacy_location(self.path)
+        )
         if moved is None:
             super().do_GET()
             return

@@ -469,7 +469,9 @@ def test_serve_answers_byte_ranges_as_duckdb_wasm_asks_for_them(
     assert _get_range(site_server, "/data.parquet", "bytes=0-1,5-6")[:3:2] == (200, data)
 
 
-def test_serve_moves_the_old_entity_addresses_to_their_page(site_server: SiteServer) -> None:
+def test_serve_moves_the_old_entity_addresses_to_their_page(
+    site_server: SiteServer, fake_site: Path
+) -> None:
     """Before one page per kind of entity, each video had /videos/<id>/: old links still work."""
     for old, new in (
         ("/videos/dQw4w9WgXcQ/", "/videos/video/?id=dQw4w9WgXcQ"),
@@ -486,6 +488,10 @@ def test_serve_moves_the_old_entity_addresses_to_their_page(site_server: SiteSer
     ):
         status, headers, _ = get(site_server, old)
         assert (status, headers["location"]) == (301, new), old
+    # a site built before one page per kind of entity still serves its own pages
+    (fake_site / "videos" / "dQw4w9WgXcQ").mkdir(parents=True)
+    (fake_site / "videos" / "dQw4w9WgXcQ" / "index.html").write_text("<h1>old page</h1>")
+    assert get(site_server, "/videos/dQw4w9WgXcQ/")[:3:2] == (200, b"<h1>old page</h1>")
     # the site's own pages are not entity addresses
     for path in (
         "/videos/video/",
