@@ -40,7 +40,7 @@ with
 video_items as (
     -- what videos.list and videos.batchGetStats returned, to tell the ids they omitted
     select
-        'videos' as resource,
+        'videos' as answering_resource,
         video_id,
         run_id,
         request_key
@@ -52,7 +52,7 @@ video_items as (
     union all
 
     select
-        'video_batch_stats' as resource,
+        'video_batch_stats' as answering_resource,
         video_id,
         run_id,
         request_key
@@ -118,7 +118,7 @@ omitted as (
     left join video_items
         on
             video_requests.run_id = video_items.run_id
-            and video_requests.resource = video_items.resource
+            and video_requests.resource = video_items.answering_resource
             and video_requests.request_key = video_items.request_key
             and video_requests.video_id = video_items.video_id
     where video_items.video_id is null

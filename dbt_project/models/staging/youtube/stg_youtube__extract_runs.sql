@@ -15,11 +15,12 @@ renamed as (
         units_spent,
         -- a stats run's plan: how stale the available videos were when it planned (hours
         -- since their last capture; the extractor computes it, its run report shows it)
-        {%- for q in ['p50', 'p95', 'max'] %}
-        cast(
-            {{ json_text('refresh_summary', ['staleness_hours', q]) }} as numeric(12, 2)
-        ) as planned_hours_stale_{{ q }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        cast({{ json_text('refresh_summary', ['staleness_hours', 'p50']) }} as numeric(12, 2))
+            as planned_hours_stale_p50,
+        cast({{ json_text('refresh_summary', ['staleness_hours', 'p95']) }} as numeric(12, 2))
+            as planned_hours_stale_p95,
+        cast({{ json_text('refresh_summary', ['staleness_hours', 'max']) }} as numeric(12, 2))
+            as planned_hours_stale_max
     from source
 )
 
