@@ -318,8 +318,15 @@ def copy_project(source: Path, dest: Path) -> Path:
     """``source`` (an Evidence project) copied to ``dest`` without its build state, with
     ``node_modules`` a symlink to the repository's installed one."""
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns(*BUILD_STATE), symlinks=True)
-    (dest / "node_modules").symlink_to(npm.REPORTS_DIR.resolve() / "node_modules")
+    _link_node_modules(dest)
     return dest
+
+
+def _link_node_modules(project: Path) -> None:
+    """``project``'s ``node_modules``: the repository's, installed first if a fresh clone has
+    none yet (``flows.npm.ensure_installed``, from the lock)."""
+    npm.ensure_installed()
+    (project / "node_modules").symlink_to(npm.REPORTS_DIR.resolve() / "node_modules")
 
 
 def archive_project(commit: str, dest: Path) -> Path:
@@ -339,7 +346,7 @@ def archive_project(commit: str, dest: Path) -> Path:
         path = project / name
         if path.is_dir():
             shutil.rmtree(path)
-    (project / "node_modules").symlink_to(npm.REPORTS_DIR.resolve() / "node_modules")
+    _link_node_modules(project)
     return project
 
 
