@@ -1,5 +1,7 @@
 -- grain: one row per playlist item of the current playlists (marts.playlist_videos), with
--- the video's latest statistics. One all-NULL row when the mart is empty (see channels.sql).
+-- the video's latest statistics. Sorted by playlist and position: a playlist page fetches
+-- one small range of the file (video_playlists.sql has them by video). One all-NULL row when
+-- the mart is empty (see channels.sql).
 select
     playlist_videos.playlist_item_id,
     playlist_videos.playlist_id,

@@ -1,5 +1,5 @@
--- grain: one row per playlist (marts.playlists). One all-NULL row when the mart is empty
--- (see channels.sql).
+-- grain: one row per playlist (marts.playlists). Sorted by id, for the playlist pages'
+-- lookups. One all-NULL row when the mart is empty (see channels.sql).
 select
     playlists.playlist_id,
     playlists.channel_id,
@@ -21,4 +21,4 @@ select
     playlists.last_captured_at
 from (select 1) as at_least_one_row
 left join marts.playlists on true
-order by playlists.total_views desc nulls last, playlists.playlist_id
+order by playlists.playlist_id

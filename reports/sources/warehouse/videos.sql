@@ -1,5 +1,7 @@
 -- grain: one row per video (marts.videos): tracked channels' videos, charted ones and
--- deleted/private placeholders. One all-NULL row when the mart is empty (see channels.sql).
+-- deleted/private placeholders. Sorted by id: a video page looking one up fetches one small
+-- row group (scripts/size-row-groups.mjs). One all-NULL row when the mart is empty (see
+-- channels.sql).
 select
     videos.video_id,
     videos.channel_id,
@@ -26,4 +28,4 @@ select
     videos.last_captured_at
 from (select 1) as at_least_one_row
 left join marts.videos on true
-order by videos.view_count desc nulls last, videos.video_id
+order by videos.video_id

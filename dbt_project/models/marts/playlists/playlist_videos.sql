@@ -22,6 +22,7 @@ final as (
     select
         playlist_items.playlist_item_id,
         playlist_items.playlist_id,
+        playlists.title as playlist_title,
         playlists.channel_id,
         playlist_items.video_id,
         playlist_items.position,
