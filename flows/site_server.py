@@ -4,11 +4,17 @@ tests' browser.
 
 Evidence prerenders every page as ``<page>/index.html`` with asset URLs relative to it, so
 any static server can publish the site; this one resolves Evidence's page URLs the same way
-the compose stack's nginx does.
+the compose stack's nginx does, and, like its ``gzip_static on``, sends the gzip copy
+``<file>.gz`` that ``flows/precompress.py`` wrote beside a file after the build (with
+``Content-Encoding: gzip`` and the file's own type) to a client whose ``Accept-Encoding``
+allows gzip: a page transfers about 7.6 MB instead of 26. Byte ranges (DuckDB-Wasm reading
+a parquet file) are always ranges of the file itself, never of its copy.
 """
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import logging
 import os
 import re
@@ -20,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flows.npm import ReportsError
+from flows.precompress import gzip_copy
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +42,8 @@ class _SiteHandler(SimpleHTTPRequestHandler):
     Evidence builds each page as ``<page>/index.html`` with asset URLs relative to it, so
     ``/a/b`` is redirected to ``/a/b/`` (the stdlib does that for folders) and served from
     ``a/b/index.html``; ``/a/b`` also finds an ``a/b.html`` if a build has one. Folders without
-    an ``index.html`` are not listed.
+    an ``index.html`` are not listed. A file with a gzip copy beside it is sent compressed to
+    clients that accept gzip (see :meth:`send_head`).
     """
 
     extensions_map = {
@@ -45,6 +53,8 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         ".parquet": "application/octet-stream",
         ".arrow": "application/octet-stream",
     }
+    # This request's file has a gzip copy: its responses vary with Accept-Encoding.
+    _vary = False
 
     def translate_path(self, path: str) -> str:
         fs_path = Path(super().translate_path(path))
@@ -68,12 +78,23 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         self.end_headers()
 
     def send_head(self) -> Any:
-        """Files as the stdlib serves them, and a single byte range of one (``Range:
-        bytes=a-b``, ``a-``, ``-n``) as 206 Partial Content: DuckDB-Wasm reads a page's
-        parquet files by ranges (footer, then the row groups its query needs), so a page
-        fetches only the part of a large file it shows."""
+        """Files as the stdlib serves them, with two additions.
+
+        A file with a gzip copy (``<file>.gz``, written by ``flows/precompress.py``) is sent
+        as that copy, ``Content-Encoding: gzip``, when the request has no ``Range`` and its
+        ``Accept-Encoding`` allows gzip; every response for such a file says ``Vary:
+        Accept-Encoding`` so that a cache keeps the two apart.
+
+        A single byte range of a file (``Range: bytes=a-b``, ``a-``, ``-n``) is answered as
+        206 Partial Content, from the file itself: DuckDB-Wasm reads a page's parquet files
+        by ranges (footer, then the row groups its query needs), so a page fetches only the
+        part of a large file it shows."""
         wanted = _byte_range(self.headers.get("Range"))
         path = Path(self.translate_path(self.path))
+        compressed = self._gzip_copy(path)
+        self._vary = compressed is not None
+        if compressed and wanted is None and accepts_gzip(self.headers.get("Accept-Encoding")):
+            return self._send_gzip_copy(*compressed)
         if wanted is None or not path.is_file():
             return super().send_head()
         size = path.stat().st_size
@@ -97,6 +118,52 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         self._left = end - start + 1
         return body
 
+    def _gzip_copy(self, path: Path) -> tuple[Path, Path] | None:
+        """The file the stdlib would send for ``path`` (itself, or a folder's ``index.html``
+        when the URL ends with a slash; without one it redirects) and its gzip copy; None when
+        either is missing."""
+        if path.is_dir() and urlsplit(self.path).path.endswith("/"):
+            path = path / "index.html"
+        copy = gzip_copy(path)
+        return (path, copy) if path.is_file() and copy.is_file() else None
+
+    def _send_gzip_copy(self, original: Path, copy: Path) -> Any:
+        """200 with the bytes of ``copy`` and the type of ``original``, or 304 when the copy
+        has not changed since the client's ``If-Modified-Since`` (as the stdlib answers for
+        other files)."""
+        body = copy.open("rb")
+        try:
+            stat = os.fstat(body.fileno())
+            if self._unchanged_since_asked(stat.st_mtime):
+                self.send_response(304)
+                self.end_headers()
+                body.close()
+                return None
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(original)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(stat.st_size))
+            self.send_header("Last-Modified", self.date_time_string(stat.st_mtime))
+            self.end_headers()
+            return body
+        except BaseException:
+            body.close()
+            raise
+
+    def _unchanged_since_asked(self, modified: float) -> bool:
+        """The stdlib's ``If-Modified-Since`` check (inside its ``send_head``), for a copy."""
+        asked = self.headers.get("If-Modified-Since")
+        if asked is None or "If-None-Match" in self.headers:
+            return False
+        try:
+            since = email.utils.parsedate_to_datetime(asked)
+        except (TypeError, IndexError, OverflowError, ValueError):
+            return False  # ill-formed: sent in full
+        if since.tzinfo is None:  # the obsolete format without a zone is UTC
+            since = since.replace(tzinfo=datetime.UTC)
+        last = datetime.datetime.fromtimestamp(modified, datetime.UTC).replace(microsecond=0)
+        return last <= since
+
     def copyfile(self, source: Any, outputfile: Any) -> None:
         left = getattr(self, "_left", None)
         if left is None:
@@ -117,6 +184,8 @@ class _SiteHandler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         # Each build replaces the files under the same names: don't let the browser reuse them.
         self.send_header("Cache-Control", "no-cache")
+        if self._vary:  # the file has a gzip copy, sent to some clients
+            self.send_header("Vary", "Accept-Encoding")
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:
@@ -145,6 +214,38 @@ def legacy_location(path: str) -> str | None:
         if found:
             return target.format(found.group(1))
     return None
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header allows gzip (RFC 9110): ``gzip`` (or its alias
+    ``x-gzip``) with a weight above 0, else ``*`` with one; ``gzip;q=0`` refuses it. No header:
+    False, as servers answer in practice (identity is always acceptable, gzip may not be)."""
+    if header is None:
+        return False
+    weights: dict[str, float] = {}
+    for entry in header.split(","):
+        coding, _, params = entry.partition(";")
+        coding = coding.strip().lower()
+        if coding:
+            weights[coding] = _weight(params)
+    for coding in ("gzip", "x-gzip", "*"):
+        if coding in weights:
+            return weights[coding] > 0
+    return False
+
+
+def _weight(params: str) -> float:
+    """The ``q`` of one ``Accept-Encoding`` entry's parameters (1 without one; 0 when it is
+    not a number from 0 to 1: an ill-formed weight does not get compressed bytes)."""
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value.strip())
+            except ValueError:
+                return 0.0
+            return weight if 0 <= weight <= 1 else 0.0
+    return 1.0
 
 
 def _byte_range(header: str | None) -> tuple[int | None, int | None] | None:

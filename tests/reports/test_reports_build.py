@@ -11,6 +11,7 @@ are in test_reports_pages.py.
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import http.client
 import json
 import math
@@ -27,6 +28,7 @@ import yaml
 from extract.database import ConnectionInfo
 from extract.load import RawStore
 from flows import children, npm, reports, transform
+from flows.precompress import write_gzip_copies
 from flows.site_server import DEFAULT_URL, SiteServer, legacy_location, serve
 from tests.conftest import create_database, execute
 from tests.reports.conftest import Marts
@@ -283,6 +285,8 @@ def test_build_renders_again_only_when_pages_or_data_change(
     builds: list[str] = []
 
     def fake_run(args: list[str], **kwargs: object) -> str:
+        if str(reports.ROW_GROUP_SCRIPT) in args:
+            return "Done!"
         if args[-1] == "sources":
             out = tmp_path / ".evidence" / "template" / "static" / "data" / "warehouse"
             out.mkdir(parents=True, exist_ok=True)
@@ -467,6 +471,129 @@ def test_serve_answers_byte_ranges_as_duckdb_wasm_asks_for_them(
     # no range, or several: the whole file
     assert get(site_server, "/data.parquet")[:3:2] == (200, data)
     assert _get_range(site_server, "/data.parquet", "bytes=0-1,5-6")[:3:2] == (200, data)
+
+
+# what compresses like Evidence's runtime: code, a page, a WebAssembly module
+BIG_JS = b"export const rows = [" + b", ".join(b"%d" % n for n in range(3000)) + b"];\n"
+BIG_PAGE = b"<!doctype html><h1>channels</h1>" + b"<tr><td>channel</td></tr>" * 400
+BIG_WASM = b"\0asm\1\0\0\0" + bytes(30_000)
+
+
+@pytest.fixture
+def compressed_site(fake_site: Path) -> Path:
+    """fake_site with big files, and the gzip copies the build writes beside them."""
+    (fake_site / "_app" / "big.js").write_bytes(BIG_JS)
+    (fake_site / "channels" / "index.html").write_bytes(BIG_PAGE)
+    (fake_site / "about.html").write_bytes(BIG_PAGE)
+    (fake_site / "big.wasm").write_bytes(BIG_WASM)
+    (fake_site / "data.parquet").write_bytes(bytes(20_000))  # never gets a copy
+    assert write_gzip_copies(fake_site).files == 4
+    return fake_site
+
+
+def _get_with(
+    server: SiteServer, path: str, headers: dict[str, str], method: str = "GET"
+) -> tuple[int, dict[str, str], bytes]:
+    """One request with exactly these headers; the body as sent (http.client decompresses
+    nothing)."""
+    host, port = server.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        conn.request(method, path, headers=headers)
+        response = conn.getresponse()
+        found = {key.lower(): value for key, value in response.getheaders()}
+        return response.status, found, response.read()
+    finally:
+        conn.close()
+
+
+GZIP_FROM_A_BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+
+
+def test_serve_sends_the_gzip_copy_to_browsers_that_accept_it(
+    site_server: SiteServer, compressed_site: Path
+) -> None:
+    for path, original, mime in (
+        ("/_app/big.js", BIG_JS, ("text/javascript", "application/javascript")),
+        ("/channels/", BIG_PAGE, ("text/html",)),  # a page: its folder's index.html
+        ("/about", BIG_PAGE, ("text/html",)),  # about.html
+        ("/big.wasm", BIG_WASM, ("application/wasm",)),  # streamed only with its own type
+    ):
+        status, headers, body = _get_with(site_server, path, GZIP_FROM_A_BROWSER)
+        assert (status, headers.get("content-encoding")) == (200, "gzip"), path
+        assert headers["content-type"].startswith(mime), (path, headers["content-type"])
+        assert headers["vary"] == "Accept-Encoding"
+        assert headers["content-length"] == str(len(body))
+        assert gzip.decompress(body) == original, path
+        assert len(body) < len(original) / 2, path
+    # HEAD says the same, without the body
+    status, headers, body = _get_with(site_server, "/big.wasm", GZIP_FROM_A_BROWSER, "HEAD")
+    assert (status, headers["content-encoding"], body) == (200, "gzip", b"")
+    # a browser revalidating (Cache-Control: no-cache) gets 304 for an unchanged copy
+    _, headers, _ = _get_with(site_server, "/_app/big.js", GZIP_FROM_A_BROWSER)
+    asked = {**GZIP_FROM_A_BROWSER, "If-Modified-Since": headers["last-modified"]}
+    status, headers, body = _get_with(site_server, "/_app/big.js", asked)
+    assert (status, body, headers["vary"]) == (304, b"", "Accept-Encoding")
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "gzipped"),
+    [
+        (None, False),  # no Accept-Encoding: a client that may not decompress
+        ("", False),
+        ("identity", False),
+        ("deflate, br", False),
+        ("gzip;q=0", False),
+        ("br, GZIP ; Q=0.000", False),
+        ("gzip;q=0, *", False),  # refused by name, whatever * says
+        ("*;q=0", False),
+        ("gzip;q=high", False),  # an ill-formed weight is not a yes
+        ("gzip", True),
+        ("x-gzip", True),
+        ("br;q=1.0, gzip;q=0.1", True),
+        ("*", True),
+    ],
+)
+def test_serve_sends_gzip_only_when_accept_encoding_allows_it(
+    site_server: SiteServer, compressed_site: Path, accept_encoding: str | None, gzipped: bool
+) -> None:
+    headers = {} if accept_encoding is None else {"Accept-Encoding": accept_encoding}
+    status, answer, body = _get_with(site_server, "/_app/big.js", headers)
+    assert status == 200
+    assert answer.get("content-encoding") == ("gzip" if gzipped else None)
+    assert (gzip.decompress(body) if gzipped else body) == BIG_JS
+    assert answer["vary"] == "Accept-Encoding"  # either way: a cache must keep them apart
+
+
+def test_serve_answers_ranges_of_the_file_itself_when_it_has_a_gzip_copy(
+    site_server: SiteServer, compressed_site: Path
+) -> None:
+    asked = {**GZIP_FROM_A_BROWSER, "Range": "bytes=100-199"}
+    status, headers, body = _get_with(site_server, "/_app/big.js", asked)
+    assert (status, body) == (206, BIG_JS[100:200])
+    assert "content-encoding" not in headers
+    assert headers["content-range"] == f"bytes 100-199/{len(BIG_JS)}"
+    # the parquet files DuckDB-Wasm reads by ranges have no copy: plain, without Vary
+    status, headers, body = _get_with(site_server, "/data.parquet", GZIP_FROM_A_BROWSER)
+    assert (status, body) == (200, bytes(20_000))
+    assert "content-encoding" not in headers and "vary" not in headers
+    asked = {**GZIP_FROM_A_BROWSER, "Range": "bytes=-8"}
+    assert _get_with(site_server, "/data.parquet", asked)[:3:2] == (206, bytes(8))
+
+
+def test_serve_sends_a_gz_file_asked_for_by_name_as_it_is(
+    site_server: SiteServer, compressed_site: Path
+) -> None:
+    copy = (compressed_site / "_app" / "big.js.gz").read_bytes()
+    status, headers, body = _get_with(site_server, "/_app/big.js.gz", GZIP_FROM_A_BROWSER)
+    assert (status, body) == (200, copy)
+    assert "content-encoding" not in headers
+    assert headers["content-type"] in ("application/gzip", "application/x-gzip")
+    # a small file gets no copy, and a page without one is sent as it is
+    status, headers, body = _get_with(site_server, "/duck.wasm", GZIP_FROM_A_BROWSER)
+    assert (status, body) == (200, b"\0asm") and "content-encoding" not in headers
+    status, headers, body = _get_with(site_server, "/", GZIP_FROM_A_BROWSER)
+    assert (status, body) == (200, b"<h1>home</h1>") and "vary" not in headers
 
 
 def test_serve_moves_the_old_entity_addresses_to_their_page(
