@@ -125,7 +125,7 @@ UNSCALED = frozenset(
 )
 # Id columns mapped per copy (video_id through the copy's video list).
 MAPPED_IDS = ("channel_id", "playlist_id", "uploads_playlist_id", "playlist_item_id")
-TITLES = ("title", "video_title", "channel_title")
+TITLES = ("title", "video_title", "channel_title", "playlist_title")
 COUNT_WORDS = ("view", "like", "comment", "subscriber")
 NUMERIC_TYPES = frozenset({"int2", "int4", "int8", "numeric", "float4", "float8"})
 # What Evidence's build leaves in a project folder (never copied).
@@ -370,40 +370,32 @@ def building_in(project: Path) -> Iterator[None]:
 
 def publish_site(project: Path, conn: ConnectionInfo, timeout: float) -> dict[str, Any]:
     """``flows.reports.build``'s steps in ``project``, each timed: the marts check,
-    ``evidence sources`` and ``evidence build:strict``."""
-    _node, npm_path = npm.require_node()
-    evidence = [npm_path, "exec", "--no", "--", "evidence"]
+    ``evidence sources``, the row groups (when the project has the script), ``evidence
+    build:strict`` and the gzip copies."""
     with building_in(project):
         env = npm.base_env(flows_reports.source_env(conn))
         started = time.perf_counter()
         flows_reports.check_marts(conn)
-        shutil.rmtree(project / ".evidence" / "template" / "static" / "data", ignore_errors=True)
-        sources_started = time.perf_counter()
-        output = npm.run(
-            [*evidence, "sources"],
-            what="evidence sources",
-            env=env,
-            timeout=timeout,
-            done_marker="Done!",
-        )
-        sources = time.perf_counter() - sources_started
-        failures = [
-            line.strip()
-            for line in output.splitlines()
-            if flows_reports._SOURCE_FAILURE.search(line)
-        ]
-        if failures:
-            raise BenchError("evidence sources failed:\n  " + "\n  ".join(failures))
+        step = time.perf_counter()
+        flows_reports.extract_sources(conn, env, timeout)
+        sources = time.perf_counter() - step
         extracted = parquet_bytes(project / ".evidence" / "template" / "static" / "data")
-        build_started = time.perf_counter()
-        npm.run([*evidence, "build:strict"], what="evidence build", env=env, timeout=timeout)
-        build = time.perf_counter() - build_started
+        step = time.perf_counter()
+        if (project / flows_reports.ROW_GROUP_SCRIPT).is_file():
+            flows_reports.size_row_groups(env, timeout)
+        row_groups = time.perf_counter() - step
+        step = time.perf_counter()
+        flows_reports.render_site(env, timeout)
+        build = time.perf_counter() - step
+        step = time.perf_counter()
+        flows_reports.compress_site(project / "build")
+        compress = time.perf_counter() - step
         total = time.perf_counter() - started
-    if not (project / "build" / "index.html").is_file():
-        raise BenchError(f"evidence build left no {project / 'build' / 'index.html'}")
     return {
         "sources_seconds": sources,
+        "row_groups_seconds": row_groups,
         "build_seconds": build,
+        "compress_seconds": compress,
         "publish_seconds": total,
         "extracted_parquet": extracted,
     }

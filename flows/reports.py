@@ -4,11 +4,15 @@ The Evidence project reads only the ``marts`` schema. Its postgres source (``war
 commits no connection details: :func:`build` hands them to Evidence as
 ``EVIDENCE_SOURCE__warehouse__<option>`` environment variables, which Evidence 39 merges over
 ``reports/sources/warehouse/connection.yaml``. ``evidence sources`` extracts each source query
-to parquet, ``evidence build`` renders a static site into ``reports/build`` (every page
-prerendered; one page per kind of entity, which reads the video, playlist or channel id from
-its address in the browser, so the build does not grow with the warehouse and any static
-server that answers byte ranges can publish it: ``flows/site_server.py`` does for ``ytw
-reports --serve``).
+to parquet, each sorted by the key its pages look rows up by, then rewritten in row groups
+sized for those lookups (``reports/scripts/size-row-groups.mjs``), so that the browser's
+DuckDB-Wasm fetches a few byte ranges of a file rather than all of it. ``evidence build``
+renders a static site into ``reports/build`` (every page prerendered; one page per kind of
+entity, which reads the video, playlist or channel id from its address in the browser, so the
+build does not grow with the warehouse), and gzip copies of its text and WebAssembly files are
+written beside them. Any static server that answers byte ranges can publish it:
+``flows/site_server.py`` does for ``ytw reports --serve``, the compose stack's nginx in
+``deploy/nginx.conf``.
 
 npm and Evidence run through ``flows/npm.py``: telemetry off in every process started here
 (``SEND_ANONYMOUS_USAGE_STATS=no``, ``DO_NOT_TRACK=1``, and ``reports/evidence.settings.json``,
@@ -25,7 +29,7 @@ import shutil
 from pathlib import Path
 
 from extract.database import ConnectionInfo, from_url
-from flows import npm
+from flows import npm, precompress
 from flows.npm import ReportsError
 
 log = logging.getLogger(__name__)
@@ -36,11 +40,14 @@ READER_URL_ENV = "REPORTS_DATABASE_URL"
 # Written next to build/ after a successful build: hash of the project files and of the data
 # `evidence sources` extracted. Same hash on the next build: the site is already up to date.
 BUILD_MARKER = ".build-fingerprint"
+# Rewrites the extracted parquet files in row groups sized for lookups (size_row_groups()).
+ROW_GROUP_SCRIPT = Path("scripts") / "size-row-groups.mjs"
 # What a build depends on besides the extracted data (paths relative to reports/).
 PROJECT_INPUTS = (
     "pages",
     "partials",
     "components",
+    "scripts",
     "sources",
     "evidence.config.yaml",
     "evidence.plugins.yaml",
@@ -157,37 +164,19 @@ def check_marts(conn: ConnectionInfo) -> None:
 def build(conn: ConnectionInfo, *, timeout: float = 1200, force: bool = False) -> Path:
     """Extract the source queries from ``conn`` and build the static site; return its folder.
 
-    When the extracted data and the project's files are those of the site already in
-    ``build/`` (e.g. ``ytw reports --serve`` right after the demo), the site is kept as it is
-    rather than rendered again (minutes for a big warehouse); ``force`` renders it anyway.
-    Raises ReportsError when Node is missing, a mart is missing, a source query fails or the
-    site does not build.
+    The steps, each a function of its own (``bench/reports.py`` times them one by one):
+    :func:`check_marts`, :func:`extract_sources`, :func:`size_row_groups`, then, unless the
+    site in ``build/`` was rendered from the same data and project files (e.g. ``ytw reports
+    --serve`` right after the demo; ``force`` renders it anyway), :func:`render_site` and
+    :func:`compress_site`. Raises ReportsError when Node is missing, a mart is missing, a
+    source query fails or the site does not build.
     """
-    _node, npm_path = npm.require_node()
     npm.ensure_installed()
     conn = reader(conn)
     check_marts(conn)
     env = npm.base_env(source_env(conn))
-    evidence = [npm_path, "exec", "--no", "--", "evidence"]
-
-    # A query that fails or returns nothing leaves the previous run's parquet in place:
-    # start from an empty data folder so a build never shows stale numbers.
-    shutil.rmtree(_data_dir(), ignore_errors=True)
-    log.info("extracting report sources from %s", conn.display_url)
-    output = npm.run(
-        [*evidence, "sources"],
-        what="evidence sources",
-        env=env,
-        timeout=timeout,
-        done_marker="Done!",
-    )
-    failures = [line.strip() for line in output.splitlines() if _SOURCE_FAILURE.search(line)]
-    if failures:
-        raise ReportsError(
-            "evidence sources could not extract every source query from "
-            f"{conn.display_url}:\n  " + "\n  ".join(failures) + "\nCheck the queries in "
-            f"{npm.REPORTS_DIR / 'sources' / SOURCE_NAME} against the marts schema."
-        )
+    extract_sources(conn, env, timeout)
+    size_row_groups(env, timeout)
 
     out = site_dir()
     marker = npm.REPORTS_DIR / BUILD_MARKER
@@ -201,18 +190,77 @@ def build(conn: ConnectionInfo, *, timeout: float = 1200, force: bool = False) -
         log.info("reports unchanged since the last build (same pages, same data): keeping %s", out)
         return out
 
-    log.info("building the reports site")
-    # evidence build copies its output over the old folder: start clean so no stale pages stay.
     marker.unlink(missing_ok=True)
+    render_site(env, timeout)
+    compress_site(out)
+    marker.write_text(fingerprint + "\n")
+    return out
+
+
+def _evidence() -> list[str]:
+    _node, npm_path = npm.require_node()
+    return [npm_path, "exec", "--no", "--", "evidence"]
+
+
+def extract_sources(conn: ConnectionInfo, env: dict[str, str], timeout: float) -> None:
+    """``evidence sources``: every source query's result as one parquet file in the data
+    folder, emptied first (a query that fails or returns nothing would leave the previous
+    run's file in place, and a build would show stale numbers)."""
+    shutil.rmtree(_data_dir(), ignore_errors=True)
+    log.info("extracting report sources from %s", conn.display_url)
+    output = npm.run(
+        [*_evidence(), "sources"],
+        what="evidence sources",
+        env=env,
+        timeout=timeout,
+        done_marker="Done!",
+    )
+    failures = [line.strip() for line in output.splitlines() if _SOURCE_FAILURE.search(line)]
+    if failures:
+        raise ReportsError(
+            "evidence sources could not extract every source query from "
+            f"{conn.display_url}:\n  " + "\n  ".join(failures) + "\nCheck the queries in "
+            f"{npm.REPORTS_DIR / 'sources' / SOURCE_NAME} against the marts schema."
+        )
+
+
+def size_row_groups(env: dict[str, str], timeout: float) -> None:
+    """Rewrite the extracted parquet files in row groups sized for lookups
+    (``reports/scripts/size-row-groups.mjs``): a page showing one video fetches a few
+    kilobytes of each file it reads, not the whole file."""
+    node, _npm = npm.require_node()
+    output = npm.run(
+        [node, str(ROW_GROUP_SCRIPT), str(_data_dir())],
+        what="sizing the parquet row groups",
+        env=env,
+        timeout=timeout,
+        done_marker="Done!",
+    )
+    for line in output.splitlines():
+        if "groups" in line:
+            log.debug("%s", line.strip())
+
+
+def render_site(env: dict[str, str], timeout: float) -> None:
+    """``evidence build:strict`` into a clean ``build/`` (evidence build copies its output over
+    the old folder: no stale page may stay). Strict: a page query or component error fails
+    the build instead of shipping the error box."""
+    out = site_dir()
+    log.info("building the reports site")
     shutil.rmtree(out, ignore_errors=True)
-    # build:strict fails on a page query or component error instead of shipping the error box.
-    npm.run([*evidence, "build:strict"], what="evidence build", env=env, timeout=timeout)
+    npm.run([*_evidence(), "build:strict"], what="evidence build", env=env, timeout=timeout)
     if not (out / "index.html").is_file():
         raise ReportsError(
             f"evidence build reported success but {out / 'index.html'} is missing; "
             f"delete {npm.REPORTS_DIR / '.evidence'} and {out} and build again."
         )
-    marker.write_text(fingerprint + "\n")
     pages = sum(1 for _ in out.rglob("index.html"))
     log.info("reports site built in %s (%d pages)", out, pages)
-    return out
+
+
+def compress_site(out: Path) -> None:
+    """Gzip copies of the site's text and WebAssembly files (``flows/precompress.py``), which
+    ``ytw reports --serve`` and the compose stack's nginx send to browsers that accept
+    them."""
+    summary = precompress.write_gzip_copies(out)
+    log.info("reports site compressed: %s", summary)
