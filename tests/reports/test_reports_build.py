@@ -26,26 +26,17 @@ import pytest
 import yaml
 
 from extract.database import ConnectionInfo
-from extract.load import RawStore
-from flows import children, npm, reports, transform
+from flows import children, npm, reports
 from flows.precompress import write_gzip_copies
 from flows.site_server import DEFAULT_URL, SiteServer, legacy_location, serve
 from tests.conftest import create_database, execute
 from tests.reports.conftest import Marts
+from tests.reports.warehouse import empty_marts
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 PAGES = npm.REPORTS_DIR / "pages"
 EXPOSURES = REPO / "dbt_project" / "models" / "exposures" / "_exposures.yml"
-
-
-def empty_marts(admin: ConnectionInfo, prefix: str) -> ConnectionInfo:
-    """A warehouse whose marts exist but hold nothing: dbt built over empty raw tables."""
-    conn = create_database(admin, f"{prefix}_{uuid.uuid4().hex[:8]}")
-    RawStore(conn).ensure_schema()
-    summary = transform.build(conn)
-    assert summary.success, summary.failures
-    return conn
 
 
 def read_parquet(path: Path) -> list[dict]:

@@ -18,10 +18,13 @@ from typing import TypeVar
 
 import pytest
 
+from extract.database import ConnectionInfo
+from flows import reports, site_server
 from tests.browser import Tab
+from tests.conftest import execute
 from tests.reports.conftest import ARTIFACTS, RENDERED, Marts
 from tests.reports.rendered import RenderedPage, change, compact, day, gain, month_label, open_page
-from tests.reports.warehouse import HOSTILE_TITLE, HUGE_VIEWS, FilledWarehouse
+from tests.reports.warehouse import HOSTILE_TITLE, HUGE_VIEWS, FilledWarehouse, empty_marts
 
 pytestmark = pytest.mark.slow
 
@@ -164,6 +167,41 @@ def test_overview_charts_daily_gains_per_channel(
         days = sorted({stats_date for _, stats_date, _ in expected})
         labels = {f"{d:%b} {d.day}" for d in days}
         assert set(chart["xLabels"]) == labels, (heading, chart["xLabels"])
+
+
+@pytest.mark.slow
+def test_overview_of_many_channels_shows_the_ten_with_the_most_views(
+    pg_cluster: ConnectionInfo, tab: Tab
+) -> None:
+    """A warehouse tracking more channels than the overview draws (12): the 10 with the most
+    views get a card and a chart series, and the page says how many there are and where the
+    rest are. Built from marts filled by hand, in a site of its own."""
+    conn = empty_marts(pg_cluster, "reports_many_channels")
+    channels = [(f"UC{n:022d}", f"Channel {n}", 1000 * n) for n in range(1, 13)]
+    execute(
+        conn,
+        "insert into marts.channels (channel_id, title, subscriber_count, view_count, "
+        "video_count, latest_stats_date) values "
+        + ", ".join(f"('{i}', '{t}', {v // 10}, {v}, 3, date '2026-11-02')" for i, t, v in channels)
+        + "; insert into marts.channel_daily_stats (channel_id, stats_date, view_count, "
+        "views_gained, subscribers_gained) values "
+        + ", ".join(
+            f"('{i}', date '2026-11-0{d}', {v}, {d * 10}, {d})"
+            for i, _, v in channels
+            for d in (1, 2)
+        ),
+    )
+    shown = [(i, t) for i, t, _ in sorted(channels, key=lambda c: -c[2])[:10]]
+    site = reports.build(conn)
+    with site_server.serve(site, port=0) as server:
+        page = open_page(tab, server.url.rstrip("/"), "/", ARTIFACTS, ready=RENDERED)
+        cards = page.eval(
+            "[...document.querySelectorAll('[data-channel-id]')].map(e => e.dataset.channelId)"
+        )
+        assert cards == [i for i, _ in shown]
+        assert "The 10 channels with the most views, of 12 tracked" in page.text()
+        series = {s["name"] for s in page.chart("Daily views gained")["series"] if s["name"]}
+        assert series == {t for _, t in shown}
 
 
 def test_overview_ranks_the_last_7_days_top_videos(

@@ -12,6 +12,7 @@ for the README's screenshots.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,9 +20,10 @@ from datetime import UTC, datetime, timedelta
 from emulator import Clock, EmulatorServer, World
 from emulator.mutations import Mutations
 from extract.database import ConnectionInfo
+from extract.load import RawStore
 from extract.run import run_extract
 from flows import transform
-from tests.conftest import EMULATOR_START, settings_for
+from tests.conftest import EMULATOR_START, create_database, settings_for
 
 # A title that would run script if any page put it into HTML unescaped.
 HOSTILE_TITLE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"> & "quotes"'
@@ -125,3 +127,12 @@ def demo_history(conn: ConnectionInfo, days: int = DEMO_DAYS) -> FilledWarehouse
     world = World.generate()
     captures = [DEMO_START + timedelta(days=n) for n in range(days)]
     return FilledWarehouse(conn, world, fill(conn, world, captures))
+
+
+def empty_marts(admin: ConnectionInfo, prefix: str) -> ConnectionInfo:
+    """A warehouse whose marts exist but hold nothing: dbt built over empty raw tables."""
+    conn = create_database(admin, f"{prefix}_{uuid.uuid4().hex[:8]}")
+    RawStore(conn).ensure_schema()
+    summary = transform.build(conn)
+    assert summary.success, summary.failures
+    return conn
