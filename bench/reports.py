@@ -535,8 +535,9 @@ def _collector(into: list[Any]) -> Any:
 def transferred(finished: Sequence[Any], base: str, site: Path | None = None) -> dict[str, Any]:
     """Bytes on the wire (response headers + encoded body) of ``finished`` requests, in all
     and per file (a file fetched in byte ranges counts once, with all its ranges); and what
-    they would have been had the server gzipped each file fetched whole (level 6; headers
-    as they were), an estimate: the site server sends every file as it is."""
+    they would have been had the server gzipped each file it sent whole and uncompressed
+    (level 6; headers as they were): an estimate for a site without gzip copies, such as
+    the baseline's before ``flows/precompress.py``."""
     per_file: dict[str, dict[str, Any]] = {}
     total = body = 0
     for request in finished:
@@ -717,22 +718,29 @@ def _mb(count: float) -> str:
 
 
 def render_markdown(result: dict[str, Any]) -> str:
+    """The results table: each run's publish by step, site, and what each page transferred (in
+    brackets: of which parquet)."""
     lines = [
-        "| pages | videos | `evidence sources` | `evidence build` | publish | site (files) "
-        "| parquet | `/` | `/trending/` | a video | a playlist |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| pages | videos | `evidence sources` | row groups | `evidence build` | gzip copies "
+        "| publish | site (files) | parquet | `/` | `/trending/` | a video | a playlist |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+
+    def seconds(run: dict[str, Any], step: str) -> str:
+        return f"{run[step]:.1f} s" if step in run else "–"
+
     for run in result["runs"]:
         pages = run.get("pages", {})
         project = "working tree" if run["project"] == "working tree" else f"`{run['project']}`"
         lines.append(
-            f"| {project}, {run['scheme']} | {run['videos']:,} | {run['sources_seconds']:.1f} s "
-            f"| {run['build_seconds']:.1f} s | **{run['publish_seconds']:.1f} s** "
+            f"| {project}, {run['scheme']} | {run['videos']:,} "
+            f"| {seconds(run, 'sources_seconds')} | {seconds(run, 'row_groups_seconds')} "
+            f"| {seconds(run, 'build_seconds')} | {seconds(run, 'compress_seconds')} "
+            f"| **{run['publish_seconds']:.1f} s** "
             f"| {_mb(run['site']['bytes'])} ({run['site']['files']:,}) "
             f"| {_mb(run['site']['parquet']['bytes'])} | "
             + " | ".join(
-                f"{_mb(pages[name]['transferred_bytes'])} "
-                f"({_mb(pages[name]['gzip_estimate_bytes'])})"
+                f"{_mb(pages[name]['transferred_bytes'])} ({_mb(pages[name]['parquet_bytes'])})"
                 if name in pages
                 else "–"
                 for name in PAGES
