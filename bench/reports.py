@@ -26,13 +26,12 @@ the same run:
    are whatever the dbt project built (the contracts in
    ``dbt_project/models/marts/**/_*__models.yml``), so Evidence's source queries run on it
    unchanged.
-2. **Publish**, as ``flows/reports.py`` does (its ``check_marts``, then ``evidence sources``
-   and ``evidence build:strict`` through ``flows/npm.py``: telemetry off), in a copy of the
+2. **Publish**, with ``flows/reports.py``'s own steps (``check_marts``, ``extract_sources``,
+   ``size_row_groups``, ``render_site``, ``compress_site``: telemetry off), in a copy of the
    Evidence project in a temporary folder (``reports/`` without ``node_modules``, ``build``
    and ``.evidence``, its ``node_modules`` a symlink to ``reports/node_modules``): the
    repository's ``reports/`` is never built in, and no two builds share an ``.evidence``.
-   Timed: ``evidence sources``, ``evidence build``, and the whole publish (the check, the
-   data folder emptied, both steps).
+   Timed: each step, and the whole publish.
 3. **The site on disk**: the build folder's bytes (file sizes; and the blocks they occupy),
    files and pages, and the parquet files alone (the extracted data the site serves).
 4. **What a browser fetches**: the site served by ``flows/site_server.py`` on a free port,
@@ -780,7 +779,7 @@ def table_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows += [
             (
                 "reports",
-                f"publish (`evidence sources` + `build`), {scheme} pages, {sizes} videos",
+                f"publish (every step), {scheme} pages, {sizes} videos",
                 " / ".join(f"{r['publish_seconds']:.0f} s" for r in measured),
                 f"≤ {TARGETS['publish_seconds']:.0f} s {largest}{ok('publish_seconds')}",
             ),
