@@ -226,8 +226,8 @@ def extract_sources(conn: ConnectionInfo, env: dict[str, str], timeout: float) -
 
 def size_row_groups(env: dict[str, str], timeout: float) -> None:
     """Rewrite the extracted parquet files in row groups sized for lookups
-    (``reports/scripts/size-row-groups.mjs``): a page showing one video fetches a few
-    kilobytes of each file it reads, not the whole file."""
+    (``reports/scripts/size-row-groups.mjs``): a page showing one video fetches the footer
+    and one or two row groups of each file it reads, not the whole file."""
     node, _npm = npm.require_node()
     output = npm.run(
         [node, str(ROW_GROUP_SCRIPT), str(_data_dir())],
